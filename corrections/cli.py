@@ -1,0 +1,145 @@
+"""Operator commands: ``corrections <command>``, or ``flask --app wsgi <command>``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from corrections.extensions import db
+from corrections.models import Article, Role
+from corrections.services import articles, users
+from corrections.services.errors import Conflict, ServiceError
+from corrections.text.article_format import ArticleFormatError, decode_article_file
+
+DEMO_SLUG = "ashcombe-flood"
+DEMO_TITLE = "Flood at Ashcombe: what we know so far"
+DEMO_ACCOUNTS = (
+    ("moderator@demo.invalid", "Demo Moderator", Role.MODERATOR),
+    ("author@demo.invalid", "Demo Author", Role.AUTHOR),
+)
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One line on standard error and exit status 2: the input was refused, nothing written."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="The address of the article: /a/<slug>.")
+@click.option("--title", default=None, help="Defaults to the first words of the introduction.")
+@click.option("--new-revision", is_flag=True, help="Publish a new revision of an existing slug.")
+@click.option("--summary", default=None, help="What changed, shown in the history.")
+@with_appcontext
+def import_command(
+    file: Path, slug: str, title: str | None, new_revision: bool, summary: str | None
+) -> None:
+    """Import an article from a plain-text FILE ('-' reads standard input)."""
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    try:
+        text = decode_article_file(data)
+        result = articles.import_article(
+            db.session, text, slug=slug, title=title, new_revision=new_revision, summary=summary
+        )
+    except ArticleFormatError as exc:
+        fail(f"{file}: {exc}")
+    except ServiceError as exc:
+        fail(exc.message)
+    if result.title_derived:
+        click.echo(f"No title given; using {result.article.title!r} (change it with --title).")
+    click.echo(
+        f"Imported /a/{slug} as version {result.revision.number}"
+        f" with {len(result.revision.layout)} sections and {result.updates_added} new updates."
+    )
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.READER.value)
+@click.option("--name", default=None, help="Display name; defaults to the part before the @.")
+@with_appcontext
+def create_user_command(email: str, role: str, name: str | None) -> None:
+    """Create an account. The password comes from CORRECTIONS_PASSWORD, or a prompt."""
+    password = os.environ.get("CORRECTIONS_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user = users.create_user(
+            db.session, email, password, role=Role(role), display_name=name, system=True
+        )
+    except ServiceError as exc:
+        fail(exc.message)
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+def demo_passwords(instance_path: str) -> dict[str, str]:
+    """Demo passwords are random, made once per instance folder and kept there (mode 600)."""
+    path = Path(instance_path) / "demo-passwords.txt"
+    if path.exists():
+        pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
+        return dict(pairs)
+    passwords = {email: secrets.token_urlsafe(12) for email, _, _ in DEMO_ACCOUNTS}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.writelines(f"{email} {pw}\n" for email, pw in passwords.items())
+    return passwords
+
+
+def load_demo(app: Flask) -> list[str]:
+    """Load the demo article and accounts if missing; return lines to show the operator."""
+    lines: list[str] = []
+    text = resources.files("corrections.demo").joinpath("article.txt").read_text("utf-8")
+    if db.session.scalar(db.select(Article.id).where(Article.slug == DEMO_SLUG)) is None:
+        articles.import_article(db.session, text, slug=DEMO_SLUG, title=DEMO_TITLE)
+        lines.append(f"Loaded the demo article at /a/{DEMO_SLUG}.")
+    else:
+        lines.append(f"The demo article is at /a/{DEMO_SLUG}.")
+    passwords = demo_passwords(app.instance_path)
+    for email, name, role in DEMO_ACCOUNTS:
+        if users.find_user(db.session, email) is None:
+            try:
+                users.create_user(
+                    db.session, email, passwords[email], role=role, display_name=name, system=True
+                )
+            except Conflict:
+                pass  # made by a concurrent run a moment ago
+        lines.append(f"  {role.value:<10} {email}  password: {passwords[email]}")
+    return lines
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo article, a demo moderator and a demo author, and print how to sign in."""
+    for line in load_demo(current_app._get_current_object()):  # type: ignore[attr-defined]
+        click.echo(line)
+
+
+COMMANDS = (import_command, create_user_command, demo_command)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from corrections import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Operator commands for the corrections service.")

@@ -1,0 +1,155 @@
+"""Settings: defaults, then ``instance/config.py``, then the environment; production validated.
+
+Every setting is read explicitly with its type. Production refuses to start without a
+``SECRET_KEY``; in development a random key is generated once and kept in the instance
+folder so that sessions survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENVIRONMENTS = ("development", "production")
+MODERATION_MODES = ("pre", "post", "first-time")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spelling and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "CORRECTIONS_ENV": "development",
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(instance_path) / "corrections.db"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": None,
+        "CORRECTIONS_MODERATION_MODE": "first-time",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 24 * 3600,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TRUSTED_PROXIES": 0,
+        "SMTP_URL": None,
+        "API_TITLE": "corrections",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+    }
+
+
+def from_environment() -> dict[str, Any]:
+    """Only the variables that are set; each parsed to its type."""
+    found: dict[str, Any] = {}
+    if "CORRECTIONS_ENV" in os.environ:
+        found["CORRECTIONS_ENV"] = _env_choice("CORRECTIONS_ENV", "development", ENVIRONMENTS)
+    if os.environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    for name in ("SECRET_KEY", "REDIS_URL", "SMTP_URL", "RATELIMIT_STORAGE_URI"):
+        if os.environ.get(name):
+            found[name] = os.environ[name]
+    if "CORRECTIONS_MODERATION_MODE" in os.environ:
+        found["CORRECTIONS_MODERATION_MODE"] = _env_choice(
+            "CORRECTIONS_MODERATION_MODE", "first-time", MODERATION_MODES
+        )
+    if "RATELIMIT_ENABLED" in os.environ:
+        found["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
+    if "TRUSTED_PROXIES" in os.environ:
+        found["TRUSTED_PROXIES"] = _env_int("TRUSTED_PROXIES", 0)
+    if "MAX_CONTENT_LENGTH" in os.environ:
+        found["MAX_CONTENT_LENGTH"] = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    return found
+
+
+def development_secret(instance_path: str) -> str:
+    """A random key made once per instance folder, so restarts keep sessions valid."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config``: defaults < instance/config.py < environment < overrides."""
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(from_environment())
+    if overrides:
+        app.config.from_mapping(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    validate(app)
+
+
+def validate(app: Flask) -> None:
+    config = app.config
+    if config["CORRECTIONS_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"CORRECTIONS_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if config["CORRECTIONS_MODERATION_MODE"] not in MODERATION_MODES:
+        raise ConfigError(
+            f"CORRECTIONS_MODERATION_MODE must be one of {', '.join(MODERATION_MODES)}"
+        )
+    production = config["CORRECTIONS_ENV"] == "production"
+    if production:
+        if not config.get("SECRET_KEY"):
+            raise ConfigError(
+                "SECRET_KEY is required when CORRECTIONS_ENV=production; "
+                'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_secret(app.instance_path)

@@ -1,0 +1,136 @@
+"""Central error handlers: an HTML page for the site, the JSON error shape under /api.
+
+Every error reaches the person as a sentence they understand; the API's ``code`` is stable.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from corrections.extensions import db
+from corrections.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+FRIENDLY = {
+    400: "The request could not be understood.",
+    401: "Please sign in first.",
+    403: "You are not allowed to do that.",
+    404: "There is nothing here. The address may be mistyped, or the page may never have existed.",
+    405: "That method is not allowed here.",
+    413: "What you sent is too large.",
+    429: "Too many requests. Please wait a moment and try again.",
+    500: "Something went wrong on our side. Nothing you sent was lost; please try again.",
+    503: "The service is briefly unavailable. Please try again in a moment.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    fields: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    code = code or HTTP_CODES.get(status, "error")
+    if wants_json():
+        body: dict[str, Any] = {"code": code, "message": message}
+        if fields:
+            body["fields"] = fields
+        response = jsonify({"error": body})
+    else:
+        response = Response(
+            render_template("errors/error.html", status=status, message=message),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_service_error(error: ServiceError) -> Response:
+    db.session.rollback()
+    return error_response(error.status, error.message, code=error.code, fields=error.fields)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields = data.get("messages") or data.get("errors")
+    if status == 422 and isinstance(fields, dict):
+        # webargs nests messages by location ("json", "query"); people need the field names.
+        flat: dict[str, Any] = {}
+        for value in fields.values():
+            if isinstance(value, dict):
+                flat.update(value)
+        fields = flat or fields
+        message = "Some fields are missing or invalid."
+    elif status == 429:
+        message = f"Too many requests: the limit is {error.description}. Please wait and try again."
+    else:
+        message = data.get("message") or FRIENDLY.get(status) or error.description or error.name
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.get_response().headers.get("Allow"):
+        headers["Allow"] = error.get_response().headers["Allow"]
+    if status == 429:
+        retry = error.get_response().headers.get("Retry-After")
+        headers["Retry-After"] = retry or "60"
+    return error_response(
+        status, message, fields=fields if status == 422 else None, headers=headers
+    )
+
+
+def handle_database_unavailable(error: DBAPIError) -> Response:
+    db.session.rollback()
+    if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
+        log.warning("database unavailable: %s", error.orig)
+        return error_response(503, FRIENDLY[503], headers={"Retry-After": "5"})
+    return handle_unexpected(error)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    original = getattr(error, "original_exception", None) or error
+    if isinstance(original, HTTPException) and not isinstance(original, InternalServerError):
+        return handle_http_exception(original)
+    if isinstance(original, ServiceError):
+        return handle_service_error(original)
+    log.exception("unhandled error", exc_info=original)
+    try:
+        db.session.rollback()
+    except Exception:  # the rollback itself may fail when the connection is gone
+        log.exception("rollback after an unhandled error failed")
+    return error_response(500, FRIENDLY[500])
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,294 @@
+"""Importing articles from the plain-text format, and reading any revision of one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from corrections.db import begin_write
+from corrections.models import (
+    Article,
+    Revision,
+    RevisionKind,
+    RevisionSection,
+    SectionKind,
+    Update,
+    User,
+)
+from corrections.services.errors import Conflict, Invalid, NotFound
+from corrections.services.revisions import SectionDraft, lock_article, publish_revision
+from corrections.text.article_format import (
+    ArticleFormatError,
+    ParsedArticle,
+    ParsedUpdate,
+    derive_title,
+    parse_article,
+)
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+MAX_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article: Article
+    revision: Revision
+    title_derived: bool
+    updates_added: int
+
+
+@dataclass(frozen=True)
+class SectionView:
+    section_id: int
+    key: str
+    heading: str
+    kind: SectionKind
+    text: str
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    number: int
+    body: str
+    published_at: datetime
+    revision_number: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article as of one revision: what a reader sees on its page."""
+
+    article: Article
+    revision: Revision
+    latest_number: int
+    sections: list[SectionView]
+    updates: list[UpdateView]
+
+    @property
+    def is_latest(self) -> bool:
+        return self.revision.number == self.latest_number
+
+
+def validate_slug(slug: str) -> str:
+    if not SLUG_PATTERN.match(slug or ""):
+        raise Invalid(
+            f"The slug {slug!r} is not usable: use 1-80 lower-case letters, digits and hyphens, "
+            "starting and ending with a letter or digit.",
+            fields={"slug": ["Use lower-case letters, digits and hyphens."]},
+        )
+    return slug
+
+
+def import_article(
+    session: Session,
+    text: str,
+    *,
+    slug: str,
+    title: str | None = None,
+    new_revision: bool = False,
+    actor: User | None = None,
+    summary: str | None = None,
+) -> ImportResult:
+    """Create an article from text, or with ``new_revision`` publish its next revision."""
+    validate_slug(slug)
+    try:
+        parsed = parse_article(text)
+    except ArticleFormatError as exc:
+        raise Invalid(str(exc)) from exc
+    if title is not None and not title.strip():
+        raise Invalid("The title is empty.", fields={"title": ["Give a title or leave it out."]})
+    title = title.strip()[:MAX_TITLE_CHARS] if title else None
+
+    begin_write(session)
+    exists = session.scalar(select(Article.id).where(Article.slug == slug)) is not None
+    try:
+        if exists:
+            if not new_revision:
+                raise Conflict(
+                    f"An article with the slug {slug!r} exists already; "
+                    "import with --new-revision to publish a new revision of it."
+                )
+            result = _import_revision(session, parsed, slug, title, actor, summary)
+        else:
+            result = _import_new(session, parsed, slug, title, actor, summary)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"The article {slug!r} was changed at the same moment; try again.") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _drafts(parsed: ParsedArticle) -> list[SectionDraft]:
+    return [SectionDraft(s.key, s.heading, SectionKind(s.kind), s.text) for s in parsed.sections]
+
+
+def _add_updates(
+    session: Session,
+    article: Article,
+    revision: Revision,
+    updates: list[ParsedUpdate],
+    first_number: int,
+    actor: User | None,
+) -> None:
+    for number, parsed in enumerate(updates, start=first_number):
+        published = (
+            datetime.combine(parsed.published_on, time(12), tzinfo=UTC)
+            if parsed.published_on
+            else revision.created_at or datetime.now(UTC)
+        )
+        session.add(
+            Update(
+                article_id=article.id,
+                number=number,
+                body=parsed.body,
+                published_at=published,
+                revision_id=revision.id,
+                created_by_id=actor.id if actor else None,
+            )
+        )
+
+
+def _import_new(
+    session: Session,
+    parsed: ParsedArticle,
+    slug: str,
+    title: str | None,
+    actor: User | None,
+    summary: str | None,
+) -> ImportResult:
+    article = Article(slug=slug, title=title or derive_title(parsed))
+    session.add(article)
+    session.flush()
+    revision = publish_revision(
+        session,
+        article,
+        kind=RevisionKind.IMPORT,
+        summary=summary or "First published.",
+        actor=actor,
+        drafts=_drafts(parsed),
+    )
+    _add_updates(session, article, revision, parsed.updates, 1, actor)
+    session.flush()
+    return ImportResult(article, revision, title is None, len(parsed.updates))
+
+
+def _import_revision(
+    session: Session,
+    parsed: ParsedArticle,
+    slug: str,
+    title: str | None,
+    actor: User | None,
+    summary: str | None,
+) -> ImportResult:
+    article = lock_article(session, slug)
+    existing = list(
+        session.scalars(
+            select(Update).where(Update.article_id == article.id).order_by(Update.number)
+        )
+    )
+    # Updates are append-only: the file may repeat the ones published and add new ones.
+    for old, new in zip(existing, parsed.updates, strict=False):
+        if old.body.strip() != new.body.strip():
+            raise Invalid(
+                f"Update {old.number} in the file differs from the published one; "
+                "published updates cannot be changed. Add a new update instead."
+            )
+    new_updates = parsed.updates[len(existing) :]
+    current = read_article(session, slug)
+    unchanged = [(s.key, s.heading, s.text) for s in current.sections] == [
+        (s.key, s.heading, s.text) for s in parsed.sections
+    ]
+    if unchanged and not new_updates and (title is None or title == article.title):
+        raise Conflict(
+            f"Nothing changed since version {current.revision.number}; no revision was made."
+        )
+    if title:
+        article.title = title
+    revision = publish_revision(
+        session,
+        article,
+        kind=RevisionKind.IMPORT,
+        summary=summary or "Imported a revised text.",
+        actor=actor,
+        drafts=_drafts(parsed),
+    )
+    session.flush()
+    _add_updates(session, article, revision, new_updates, len(existing) + 1, actor)
+    session.flush()
+    return ImportResult(article, revision, False, len(new_updates))
+
+
+def list_articles(session: Session) -> list[Article]:
+    return list(
+        session.scalars(
+            select(Article).options(joinedload(Article.current_revision)).order_by(Article.title)
+        )
+    )
+
+
+def get_article(session: Session, slug: str) -> Article:
+    article = session.scalars(
+        select(Article).options(joinedload(Article.current_revision)).where(Article.slug == slug)
+    ).one_or_none()
+    if article is None or article.current_revision is None:
+        raise NotFound(f"There is no article called {slug!r}.")
+    return article
+
+
+def read_article(session: Session, slug: str, number: int | None = None) -> ArticleView:
+    """The article as of revision ``number`` (the latest when None)."""
+    article = get_article(session, slug)
+    latest = article.current_revision
+    if latest is None:  # get_article refuses these; this keeps the type checker honest
+        raise NotFound(f"There is no article called {slug!r}.")
+    revision = latest
+    if number is not None and number != latest.number:
+        found = session.scalars(
+            select(Revision).where(Revision.article_id == article.id, Revision.number == number)
+        ).one_or_none()
+        if found is None:
+            raise NotFound(f"{article.title!r} has no version {number}.")
+        revision = found
+    layout = session.scalars(
+        select(RevisionSection)
+        .options(joinedload(RevisionSection.section), joinedload(RevisionSection.text))
+        .where(RevisionSection.revision_id == revision.id)
+        .order_by(RevisionSection.position)
+    )
+    sections = [
+        SectionView(
+            row.section_id, row.section.key, row.text.heading, row.section.kind, row.text.body
+        )
+        for row in layout
+    ]
+    updates = [
+        UpdateView(u.number, u.body, u.published_at, rev_number)
+        for u, rev_number in session.execute(
+            select(Update, Revision.number)
+            .join(Revision, Update.revision_id == Revision.id)
+            .where(Update.article_id == article.id, Revision.number <= revision.number)
+            .order_by(Update.number)
+        )
+    ]
+    return ArticleView(article, revision, latest.number, sections, updates)
+
+
+def list_revisions(session: Session, slug: str, *, include_minor: bool = True) -> list[Revision]:
+    article = get_article(session, slug)
+    query = (
+        select(Revision)
+        .options(joinedload(Revision.created_by))
+        .where(Revision.article_id == article.id)
+        .order_by(Revision.number.desc())
+    )
+    if not include_minor:
+        query = query.where(Revision.is_minor.is_(False))
+    return list(session.scalars(query))

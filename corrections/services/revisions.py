@@ -1,0 +1,141 @@
+"""Publishing a new revision of an article, copy-on-write, under the article's write lock.
+
+Every way of changing an article (import, the author's edit, an accepted correction) ends
+here, so numbering and locking are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from corrections.db import begin_write
+from corrections.models import (
+    Article,
+    Revision,
+    RevisionKind,
+    RevisionSection,
+    Section,
+    SectionKind,
+    SectionText,
+    User,
+)
+from corrections.services.errors import NotFound
+
+MAX_SUMMARY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class SectionDraft:
+    """What one section should say in the revision being published."""
+
+    key: str
+    heading: str
+    kind: SectionKind
+    text: str
+
+
+def lock_article(session: Session, slug: str) -> Article:
+    """Open a write transaction and hold the article's lock until commit or rollback."""
+    begin_write(session)
+    article = session.scalars(
+        select(Article).where(Article.slug == slug).with_for_update()
+    ).one_or_none()
+    if article is None:
+        raise NotFound(f"There is no article called {slug!r}.")
+    return article
+
+
+def next_revision_number(session: Session, article: Article) -> int:
+    latest = session.scalar(
+        select(func.max(Revision.number)).where(Revision.article_id == article.id)
+    )
+    return (latest or 0) + 1
+
+
+def current_layout(session: Session, article: Article) -> list[RevisionSection]:
+    if article.current_revision_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(RevisionSection)
+            .where(RevisionSection.revision_id == article.current_revision_id)
+            .order_by(RevisionSection.position)
+        )
+    )
+
+
+def publish_revision(
+    session: Session,
+    article: Article,
+    *,
+    kind: RevisionKind,
+    summary: str,
+    actor: User | None,
+    drafts: Sequence[SectionDraft] | None = None,
+) -> Revision:
+    """Add the next revision of a locked article; ``drafts=None`` keeps every section as is.
+
+    Sections are matched by key. A section whose heading and text are unchanged keeps its
+    stored text; a new key makes a new section. The caller commits.
+    """
+    previous = current_layout(session, article)
+    revision = Revision(
+        article_id=article.id,
+        number=next_revision_number(session, article),
+        kind=kind,
+        summary=summary[:MAX_SUMMARY_CHARS],
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(revision)
+    session.flush()
+
+    if drafts is None:
+        for row in previous:
+            session.add(
+                RevisionSection(
+                    revision_id=revision.id,
+                    section_id=row.section_id,
+                    text_id=row.text_id,
+                    position=row.position,
+                )
+            )
+    else:
+        _write_layout(session, article, revision, previous, drafts)
+
+    article.current_revision_id = revision.id
+    session.flush()
+    return revision
+
+
+def _write_layout(
+    session: Session,
+    article: Article,
+    revision: Revision,
+    previous: list[RevisionSection],
+    drafts: Sequence[SectionDraft],
+) -> None:
+    existing = {
+        s.key: s for s in session.scalars(select(Section).where(Section.article_id == article.id))
+    }
+    shown = {row.section_id: row.text for row in previous}
+    for position, draft in enumerate(drafts):
+        section = existing.get(draft.key)
+        if section is None:
+            section = Section(article_id=article.id, key=draft.key, kind=draft.kind)
+            session.add(section)
+            session.flush()
+            existing[draft.key] = section
+        text = shown.get(section.id)
+        if text is None or text.heading != draft.heading or text.body != draft.text:
+            text = SectionText(section_id=section.id, heading=draft.heading, body=draft.text)
+            session.add(text)
+            session.flush()
+        session.add(
+            RevisionSection(
+                revision_id=revision.id, section_id=section.id, text_id=text.id, position=position
+            )
+        )

@@ -1,0 +1,1 @@
+"""Parsing the article format, Markdown, the one sanitizer, diffs and anchoring."""
