@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,16 @@ from corrections.extensions import csrf, db, limiter, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application: config -> extensions -> blueprints -> errors -> CLI."""
+def create_app(
+    config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """Build the application: config -> extensions -> blueprints -> errors -> CLI.
+
+    ``instance_path`` defaults to ``instance/`` beside the package (or CORRECTIONS_INSTANCE_PATH).
+    """
     app = Flask(
         __name__,
+        instance_path=instance_path or os.environ.get("CORRECTIONS_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
@@ -98,33 +99,41 @@ def demo_passwords(instance_path: str) -> dict[str, str]:
     return passwords
 
 
-def load_demo(app: Flask) -> list[str]:
-    """Load the demo article and accounts if missing; return lines to show the operator."""
+def load_demo(app: Flask, *, if_empty: bool = False) -> list[str]:
+    """Load the demo article and accounts if missing; return lines to show the operator.
+
+    With ``if_empty``, a database that already holds articles is left as it is.
+    """
     lines: list[str] = []
     text = resources.files("corrections.demo").joinpath("article.txt").read_text("utf-8")
-    if db.session.scalar(db.select(Article.id).where(Article.slug == DEMO_SLUG)) is None:
+    has_demo = db.session.scalar(db.select(Article.id).where(Article.slug == DEMO_SLUG))
+    has_any = db.session.scalar(db.select(Article.id).limit(1))
+    if if_empty and has_any and not has_demo:
+        return ["The database already holds articles; the demo was not loaded."]
+    if has_demo is None:
         articles.import_article(db.session, text, slug=DEMO_SLUG, title=DEMO_TITLE)
         lines.append(f"Loaded the demo article at /a/{DEMO_SLUG}.")
     else:
         lines.append(f"The demo article is at /a/{DEMO_SLUG}.")
+    lines.append("Sign in with:")
     passwords = demo_passwords(app.instance_path)
     for email, name, role in DEMO_ACCOUNTS:
         if users.find_user(db.session, email) is None:
-            try:
+            with contextlib.suppress(Conflict):  # made by a concurrent run a moment ago
                 users.create_user(
                     db.session, email, passwords[email], role=role, display_name=name, system=True
                 )
-            except Conflict:
-                pass  # made by a concurrent run a moment ago
         lines.append(f"  {role.value:<10} {email}  password: {passwords[email]}")
     return lines
 
 
 @click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no articles.")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(if_empty: bool) -> None:
     """Load the demo article, a demo moderator and a demo author, and print how to sign in."""
-    for line in load_demo(current_app._get_current_object()):  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for line in load_demo(app, if_empty=if_empty):
         click.echo(line)
 
 

@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corrections.db import Base, UTCDateTime, utcnow
@@ -159,3 +159,22 @@ class Update(Base):
     )
 
     revision: Mapped[Revision] = relationship()
+
+
+@event.listens_for(Revision, "before_update")
+def _revisions_are_immutable(_mapper: object, _connection: object, target: Revision) -> None:
+    # Only the "minor" mark may change after publication; the record itself never does.
+    state = inspect(target)
+    changed = {a.key for a in state.attrs if a.history.has_changes()} - {"is_minor", "layout"}
+    if changed:
+        raise ValueError(f"revisions are immutable; tried to change {sorted(changed)}")
+
+
+@event.listens_for(SectionText, "before_update")
+@event.listens_for(Update, "before_update")
+def _never_rewritten(_mapper: object, _connection: object, target: Base) -> None:
+    state = inspect(target)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    columns = {c.key for c in state.mapper.column_attrs}
+    if changed & columns:
+        raise ValueError(f"{type(target).__name__} rows are never rewritten")

@@ -1,0 +1,55 @@
+# make run   - create the virtual environment, install, migrate, load the demo, serve on :5000
+# make test  - install what the tests need, lint, run the tests on SQLite and on PostgreSQL
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?=
+PG_URL := postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint format clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/corrections demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-test
+	@echo "== tests on SQLite"
+	TEST_DATABASE_URL= $(BIN)/pytest
+
+# PostgreSQL runs when TEST_DATABASE_URL names it, or when a server answers on 127.0.0.1:5432.
+test-postgres: $(VENV)/.installed-test
+	@url="$(TEST_DATABASE_URL)"; \
+	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then url="$(PG_URL)"; fi; \
+	if [ -z "$$url" ]; then echo "== PostgreSQL: no server at 127.0.0.1:5432 and TEST_DATABASE_URL unset; skipped"; \
+	else echo "== tests on PostgreSQL ($$url)"; TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not browser"; fi
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

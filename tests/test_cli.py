@@ -1,0 +1,94 @@
+"""Operator commands, run as an operator would through the Flask CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from corrections.models import Article, Role, User
+from corrections.services import articles
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_import_reads_a_file_and_says_what_it_made(runner, session, tmp_path, demo_text):
+    path = tmp_path / "a.txt"
+    path.write_text(demo_text, "utf-8")
+    result = runner.invoke(args=["import", str(path), "--slug", "flood"])
+    assert result.exit_code == 0, result.output
+    assert "No title given; using 'Heavy rain over the Ashcombe" in result.output
+    assert "Imported /a/flood as version 1 with 6 sections" in result.output
+    assert articles.read_article(session, "flood").revision.number == 1
+
+
+def test_import_with_new_revision_publishes_version_two(runner, session, tmp_path, demo_text):
+    path = tmp_path / "a.txt"
+    path.write_text(demo_text, "utf-8")
+    runner.invoke(args=["import", str(path), "--slug", "flood", "--title", "Flood"])
+    path.write_text(demo_text.replace("412", "415"), "utf-8")
+    refused = runner.invoke(args=["import", str(path), "--slug", "flood"])
+    assert refused.exit_code == 2 and "--new-revision" in refused.output
+    result = runner.invoke(args=["import", str(path), "--slug", "flood", "--new-revision"])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
+
+
+def test_bad_files_exit_2_with_one_line_and_write_nothing(runner, session, tmp_path):
+    cases = {
+        "empty.txt": b"",
+        "latin1.txt": "Café\n\nUPDATE\n".encode("latin-1"),
+        "big.txt": b"word " * 210_000,
+        "binary.bin": b"\x00\x01\x02",
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = runner.invoke(args=["import", str(path), "--slug", "x"])
+        assert result.exit_code == 2, (name, result.output)
+        lines = [line for line in result.output.splitlines() if line]
+        assert len(lines) == 1 and lines[0].startswith("error: "), (name, result.output)
+    missing = runner.invoke(args=["import", str(tmp_path / "missing.txt"), "--slug", "x"])
+    assert missing.exit_code == 2 and "cannot read" in missing.output
+    assert count(session, Article) == 0
+
+
+def test_create_user_takes_the_password_from_the_environment(runner, session, monkeypatch):
+    monkeypatch.setenv("CORRECTIONS_PASSWORD", "a long enough password")
+    result = runner.invoke(args=["create-user", "Mod@Example.org", "--role", "moderator"])
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User)).one()
+    assert (user.email, user.role) == ("mod@example.org", Role.MODERATOR)
+    assert "a long enough password" not in user.password_hash
+    again = runner.invoke(args=["create-user", "mod@example.org"])
+    assert again.exit_code == 2 and "exists already" in again.output
+
+
+def test_create_user_refuses_a_short_password(runner, session, monkeypatch):
+    monkeypatch.setenv("CORRECTIONS_PASSWORD", "short")
+    result = runner.invoke(args=["create-user", "a@example.org"])
+    assert result.exit_code == 2 and "at least 10 characters" in result.output
+    assert count(session, User) == 0
+
+
+def test_demo_loads_the_article_and_prints_sign_in_details_every_time(runner, session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded the demo article at /a/ashcombe-flood" in first.output
+    assert "moderator@demo.invalid  password: " in first.output
+    assert "author@demo.invalid  password: " in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert "The demo article is at /a/ashcombe-flood" in second.output
+    password_line = [line for line in first.output.splitlines() if "moderator@" in line]
+    assert password_line[0] in second.output  # the same password, shown again
+    roles = dict(session.execute(select(User.email, User.role)).all())
+    assert roles == {"moderator@demo.invalid": Role.MODERATOR, "author@demo.invalid": Role.AUTHOR}
+
+
+def test_demo_if_empty_leaves_a_database_with_articles_alone(runner, session, demo_text):
+    articles.import_article(session, demo_text, slug="mine")
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "already holds articles" in result.output
+    assert count(session, Article) == 1

@@ -1,0 +1,66 @@
+"""Settings come from the environment and fail fast when production is misconfigured."""
+
+from __future__ import annotations
+
+import pytest
+
+from corrections import create_app
+from corrections.config import ConfigError, normalize_database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRECTIONS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is required"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+
+
+def test_production_sends_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRECTIONS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_makes_a_secret_key_once_and_keeps_it(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("CORRECTIONS_ENV", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert len(first.config["SECRET_KEY"]) > 40
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/news")
+    app = create_app(instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/news"
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app(instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/corrections.db"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CORRECTIONS_ENV", "staging", "CORRECTIONS_ENV must be one of"),
+        ("CORRECTIONS_MODERATION_MODE", "sometimes", "CORRECTIONS_MODERATION_MODE"),
+        ("RATELIMIT_ENABLED", "maybe", "true or false"),
+        ("TRUSTED_PROXIES", "two", "whole number"),
+    ],
+)
+def test_malformed_settings_are_named_in_the_error(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+
+
+def test_postgres_urls_use_the_psycopg_driver():
+    assert normalize_database_url("postgresql://x/y") == "postgresql+psycopg://x/y"
+    assert normalize_database_url("sqlite:///a.db") == "sqlite:///a.db"
