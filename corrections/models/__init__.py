@@ -10,10 +10,54 @@ from corrections.models.article import (
     SectionText,
     Update,
 )
+from corrections.models.correction import (
+    OPEN_STATUSES,
+    Correction,
+    CorrectionKind,
+    CorrectionLink,
+    CorrectionStatus,
+)
+from corrections.models.discussion import (
+    Anchor,
+    AnchorState,
+    Comment,
+    CommentEdit,
+    CommentStatus,
+    Flag,
+    FlagReason,
+)
+from corrections.models.moderation import (
+    ApiToken,
+    Ban,
+    BanKind,
+    LoginFailure,
+    ModerationAction,
+    OutboxMessage,
+    WordKind,
+    WordRule,
+)
 from corrections.models.user import Role, User
 
 __all__ = [
+    "OPEN_STATUSES",
+    "Anchor",
+    "AnchorState",
+    "ApiToken",
     "Article",
+    "Ban",
+    "BanKind",
+    "Comment",
+    "CommentEdit",
+    "CommentStatus",
+    "Correction",
+    "CorrectionKind",
+    "CorrectionLink",
+    "CorrectionStatus",
+    "Flag",
+    "FlagReason",
+    "LoginFailure",
+    "ModerationAction",
+    "OutboxMessage",
     "Revision",
     "RevisionKind",
     "RevisionSection",
@@ -23,4 +67,6 @@ __all__ = [
     "SectionText",
     "Update",
     "User",
+    "WordKind",
+    "WordRule",
 ]

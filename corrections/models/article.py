@@ -48,6 +48,9 @@ class Article(Base):
         index=True,
     )
 
+    # Overrides CORRECTIONS_MODERATION_MODE for this article: "pre", "post" or "first-time".
+    moderation_mode: Mapped[str | None] = mapped_column(String(20))
+
     current_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[current_revision_id], post_update=True
     )
