@@ -9,7 +9,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?=
 PG_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint format clean
+.PHONY: run serve test test-sqlite test-postgres lint format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -29,6 +29,12 @@ run: $(VENV)/.installed
 	$(BIN)/corrections demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+# Production serving with gunicorn (gunicorn.conf.py): needs SECRET_KEY, and DATABASE_URL for
+# more than one worker. Workers: WEB_CONCURRENCY; address: BIND (default 127.0.0.1:8000).
+serve: $(VENV)/.installed
+	CORRECTIONS_ENV=production $(BIN)/flask --app wsgi db upgrade
+	CORRECTIONS_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

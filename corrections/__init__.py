@@ -46,8 +46,9 @@ def create_app(
     with app.app_context():
         install_sqlite_behaviour(db.engine)
 
-    from corrections import api, errors, web
+    from corrections import api, errors, observability, web
 
+    observability.register(app)
     web.register(app)
     api.register(app)
     errors.register(app)

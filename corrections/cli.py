@@ -14,6 +14,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from corrections.cli_accounts import create_token_command
+from corrections.cli_outbox import outbox_command, send_outbox_command
+from corrections.cli_portability import export_command, import_json_command
 from corrections.extensions import db
 from corrections.models import Article, Role
 from corrections.services import articles, users
@@ -137,7 +140,16 @@ def demo_command(if_empty: bool) -> None:
         click.echo(line)
 
 
-COMMANDS = (import_command, create_user_command, demo_command)
+COMMANDS = (
+    import_command,
+    create_user_command,
+    create_token_command,
+    demo_command,
+    send_outbox_command,
+    outbox_command,
+    export_command,
+    import_json_command,
+)
 
 
 def register_commands(app: Flask) -> None:

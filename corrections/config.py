@@ -73,12 +73,17 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": 24 * 3600,
+        # A little longer than the reader forms' own one-day limit, which explains itself better.
+        "WTF_CSRF_TIME_LIMIT": 25 * 3600,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_COMMENTS": "5 per minute; 30 per hour",
+        "RATELIMIT_CORRECTIONS": "3 per minute; 30 per hour",
+        "FORM_MIN_SECONDS": 3,
         "TRUSTED_PROXIES": 0,
         "SMTP_URL": None,
+        "MAIL_FROM": "corrections@localhost",
         "API_TITLE": "corrections",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -92,7 +97,7 @@ def from_environment() -> dict[str, Any]:
         found["CORRECTIONS_ENV"] = _env_choice("CORRECTIONS_ENV", "development", ENVIRONMENTS)
     if os.environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-    for name in ("SECRET_KEY", "REDIS_URL", "SMTP_URL", "RATELIMIT_STORAGE_URI"):
+    for name in ("SECRET_KEY", "REDIS_URL", "SMTP_URL", "MAIL_FROM", "RATELIMIT_STORAGE_URI"):
         if os.environ.get(name):
             found[name] = os.environ[name]
     if "CORRECTIONS_MODERATION_MODE" in os.environ:
@@ -101,6 +106,9 @@ def from_environment() -> dict[str, Any]:
         )
     if "RATELIMIT_ENABLED" in os.environ:
         found["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
+    for name in ("RATELIMIT_COMMENTS", "RATELIMIT_CORRECTIONS"):
+        if os.environ.get(name):
+            found[name] = os.environ[name]
     if "TRUSTED_PROXIES" in os.environ:
         found["TRUSTED_PROXIES"] = _env_int("TRUSTED_PROXIES", 0)
     if "MAX_CONTENT_LENGTH" in os.environ:
@@ -151,5 +159,13 @@ def validate(app: Flask) -> None:
             )
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+        workers = _env_int("WEB_CONCURRENCY", 1)
+        sqlite = str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+        if sqlite and workers > 1 and not _env_bool("CORRECTIONS_ALLOW_SQLITE_WORKERS", False):
+            raise ConfigError(
+                f"WEB_CONCURRENCY={workers} with an SQLite database: several processes writing "
+                "one SQLite file wait on each other's locks. Use PostgreSQL (DATABASE_URL), "
+                "or set CORRECTIONS_ALLOW_SQLITE_WORKERS=1 if you accept that."
+            )
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_secret(app.instance_path)

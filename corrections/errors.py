@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -107,6 +108,15 @@ def handle_http_exception(error: HTTPException) -> Response:
     )
 
 
+def handle_csrf_error(error: CSRFError) -> Response:
+    return error_response(
+        400,
+        "This form has expired or did not come from this site. "
+        "Please go back, reload the page and send it again; nothing was saved.",
+        code="csrf_failed",
+    )
+
+
 def handle_database_unavailable(error: DBAPIError) -> Response:
     db.session.rollback()
     if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
@@ -131,6 +141,7 @@ def handle_unexpected(error: Exception) -> Response:
 
 def register(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -7,13 +7,14 @@ a PostgreSQL URL means one schema built per run and emptied after each test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from corrections import create_app
 from corrections.config import normalize_database_url
@@ -35,19 +36,38 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[str | None]:
-    """On PostgreSQL, build the schema once per run (from the models; migrations are
-    tested on their own in test_migrations.py)."""
+def postgres_database() -> Iterator[str | None]:
+    """On PostgreSQL, a database of this run's own (``<name>_run_<pid>``, created on the
+    server of TEST_DATABASE_URL and dropped after), so parallel runs never meet."""
     if BACKEND != "postgresql":
         yield None
         return
-    engine = create_engine(POSTGRES_URL)
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_run_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_database: str | None) -> Iterator[str | None]:
+    """On PostgreSQL, build the schema once per run (from the models; migrations are
+    tested on their own in test_migrations.py)."""
+    if postgres_database is None:
+        yield None
+        return
+    engine = create_engine(postgres_database)
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
         Base.metadata.create_all(conn)
     engine.dispose()
-    yield POSTGRES_URL
+    yield postgres_database
 
 
 def empty_postgres(url: str) -> None:
@@ -68,13 +88,15 @@ def database_url(tmp_path: Path, postgres_schema: str | None) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app on a fresh database; ``@pytest.mark.rate_limited`` turns rate limits on."""
     instance = tmp_path / "instance"
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_ENABLED": request.node.get_closest_marker("rate_limited") is not None,
+            "RATELIMIT_STORAGE_URI": "memory://",
         },
         instance_path=str(instance),
     )
@@ -127,3 +149,89 @@ def make_user(session):
         return users.create_user(session, email, TEST_PASSWORD, role=role, system=True, **kwargs)
 
     return make
+
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_in(html: str) -> str:
+    """The CSRF token of the first form in a page (tests keep CSRF protection on)."""
+    found = CSRF_INPUT.search(html)
+    assert found, "no csrf_token in the page"
+    return found.group(1)
+
+
+@pytest.fixture
+def csrf_token():
+    """``csrf_token(client, path="/signin")``: a valid token for that client's session."""
+
+    def fetch(client: FlaskClient, path: str = "/signin") -> str:
+        return csrf_token_in(client.get(path).get_data(as_text=True))
+
+    return fetch
+
+
+@pytest.fixture
+def login(csrf_token):
+    """``login(client, email, password=TEST_PASSWORD, **post_kwargs)``: sign in through the
+    form, as a browser would, and return the response (a 302 on success)."""
+
+    def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **kwargs):
+        data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+        return client.post("/signin", data=data, **kwargs)
+
+    return sign_in
+
+
+# Reader corrections -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_forms(app: Flask) -> None:
+    """Reader forms may be sent at once; the 3-second rule has tests of its own."""
+    app.config["FORM_MIN_SECONDS"] = 0
+
+
+@pytest.fixture
+def make_correction(app: Flask, session, demo_article):
+    """``make_correction(**overrides) -> (Correction, tracking token)`` through the service:
+    a correction of "412 homes" in the demo article's introduction, with one source."""
+    from corrections.services.abuse import Submitter
+    from corrections.services.anchors import QuoteInput
+    from corrections.services.corrections import submit_correction
+
+    def make(**overrides):
+        arguments = {
+            "slug": "demo",
+            "section_key": "introduction",
+            "quote": QuoteInput("412 homes"),
+            "kind": "correction",
+            "proposed_text": "415 homes",
+            "explanation": "The council revised the figure.",
+            "links": ["https://example.org/report"],
+            "submitter": Submitter(secret=app.config["SECRET_KEY"], name="Ann"),
+            "idempotency_key": None,
+        }
+        result = submit_correction(session, **{**arguments, **overrides})
+        return result.correction, result.tracking_token
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def each_request_has_its_own_g(request):
+    """The ``app`` fixture keeps an app context pushed, which every request would reuse, so
+    ``g`` (and Flask-Login's cached ``g._login_user``) would leak from one request, or one
+    client, to the next. Empty it as each request starts, as a real server's fresh context is.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+
+    def forget(_sender, **_extra) -> None:
+        for name in list(g):
+            g.pop(name)
+
+    with request_started.connected_to(forget, app):
+        yield

@@ -92,3 +92,27 @@ def test_demo_if_empty_leaves_a_database_with_articles_alone(runner, session, de
     assert result.exit_code == 0
     assert "already holds articles" in result.output
     assert count(session, Article) == 1
+
+
+def test_create_token_prints_a_working_token_once_and_stores_its_hash(runner, session, make_user):
+    from corrections.models import ApiToken
+    from corrections.services import tokens
+
+    user = make_user("Bot@Example.org")
+    result = runner.invoke(args=["create-token", "bot@example.org", "--name", "importer"])
+    assert result.exit_code == 0, result.output
+    plaintext = result.stdout.strip()
+    assert plaintext.startswith("cor_") and "\n" not in plaintext
+    assert tokens.user_for_token(session, plaintext) is user
+    stored = session.scalars(select(ApiToken)).one()
+    assert stored.name == "importer" and stored.token_hash != plaintext
+
+
+def test_create_token_for_an_unknown_email_exits_2_with_one_line(runner, session):
+    from corrections.models import ApiToken
+
+    result = runner.invoke(args=["create-token", "nobody@example.org"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line]
+    assert lines == ["error: there is no account for nobody@example.org"]
+    assert count(session, ApiToken) == 0

@@ -64,3 +64,17 @@ def test_malformed_settings_are_named_in_the_error(monkeypatch, tmp_path, name, 
 def test_postgres_urls_use_the_psycopg_driver():
     assert normalize_database_url("postgresql://x/y") == "postgresql+psycopg://x/y"
     assert normalize_database_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_production_refuses_sqlite_with_several_workers_unless_told(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRECTIONS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    with pytest.raises(ConfigError, match="WEB_CONCURRENCY=4 with an SQLite database"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    monkeypatch.setenv("CORRECTIONS_ALLOW_SQLITE_WORKERS", "1")
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    monkeypatch.delenv("CORRECTIONS_ALLOW_SQLITE_WORKERS")
+    create_app(
+        {"SQLALCHEMY_DATABASE_URI": "postgresql://u@db.example/news"}, instance_path=str(tmp_path)
+    )

@@ -31,8 +31,21 @@ def register(app: Flask) -> None:
             "servers": [{"url": "/"}],
         },
     )
-    from corrections.api import articles
+    from corrections.api import account, articles, comments, corrections, moderation_corrections
+    from corrections.api import author as author_api
+    from corrections.api import moderation as moderation_api
+    from corrections.api.auth import document_bearer
 
-    csrf.exempt(articles.blp)
-    api.register_blueprint(articles.blp)
+    document_bearer(api)
+    for blueprint in (
+        articles.blp,
+        comments.blp,
+        account.blp,
+        corrections.blp,
+        moderation_corrections.blp,
+        moderation_api.blp,
+        author_api.blp,
+    ):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
     app.extensions["corrections_api"] = api

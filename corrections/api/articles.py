@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from corrections.api.record_schemas import DiffQuerySchema, DiffSchema
 from corrections.api.schemas import (
     ArticleListSchema,
     ArticleSchema,
@@ -13,8 +14,9 @@ from corrections.api.schemas import (
     RevisionListSchema,
 )
 from corrections.extensions import db
-from corrections.services import articles
-from corrections.services.articles import ArticleView
+from corrections.services import articles, record
+from corrections.services.articles import ArticleView, UpdateView
+from corrections.services.record import Comparison
 
 blp = Blueprint(
     "articles", __name__, url_prefix="/api/v1", description="Articles and their versions"
@@ -90,3 +92,45 @@ def list_revisions(slug: str):
 def get_revision(slug: str, number: int):
     """The article as of revision ``number``."""
     return article_payload(articles.read_article(db.session, slug, number))
+
+
+@blp.get("/articles/<slug>/diff")
+@blp.arguments(DiffQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, DiffSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(422, schema=ErrorSchema)
+def diff(slug: str, from_: int, to: int):
+    """Word-level differences between versions ``from`` and ``to``, section by section."""
+    return diff_payload(record.compare(db.session, slug, from_, to))
+
+
+def diff_payload(comparison: Comparison) -> dict[str, Any]:
+    def updates(views: list[UpdateView]) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": u.number,
+                "body": u.body,
+                "published_at": u.published_at,
+                "revision": u.revision_number,
+            }
+            for u in views
+        ]
+
+    return {
+        "from_": comparison.old.number,
+        "to": comparison.new.number,
+        "sections": [
+            {
+                "key": s.key,
+                "status": s.status,
+                "renamed": s.renamed,
+                "moved": s.moved,
+                "old_heading": s.old_heading,
+                "new_heading": s.new_heading,
+                "ops": [list(op) for op in s.ops],
+            }
+            for s in comparison.sections
+        ],
+        "updates_added": updates(comparison.updates_added),
+        "updates_removed": updates(comparison.updates_removed),
+    }

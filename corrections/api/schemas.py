@@ -63,3 +63,42 @@ class RevisionSummarySchema(ma.Schema):
 
 class RevisionListSchema(ma.Schema):
     revisions = ma.fields.List(ma.fields.Nested(RevisionSummarySchema), required=True)
+
+
+class QuoteSchema(ma.Schema):
+    exact = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    prefix = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    suffix = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class CommentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    parent_id = ma.fields.Integer(allow_none=True, required=True)
+    author_name = ma.fields.String(required=True)
+    html = ma.fields.String(required=True, metadata={"description": "Sanitized HTML"})
+    quote = ma.fields.String(allow_none=True, required=True)
+    created_at = ma.fields.DateTime(required=True)
+    edited_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+class CommentPageSchema(ma.Schema):
+    comments = ma.fields.List(ma.fields.Nested(CommentSchema), required=True)
+    next = ma.fields.String(allow_none=True, required=True, metadata={"description": "Cursor"})
+
+
+class CommentQuerySchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    after = ma.fields.String(load_default=None, allow_none=True)
+
+
+class NewCommentSchema(ma.Schema):
+    body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10_000))
+    author_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    author_email = ma.fields.String(load_default=None, allow_none=True)
+    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    quote = ma.fields.Nested(QuoteSchema, load_default=None, allow_none=True)
+
+
+class PostedCommentSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["published", "pending"]))
+    comment = ma.fields.Nested(CommentSchema, required=True)

@@ -26,6 +26,7 @@ from corrections.models.discussion import (
     Flag,
     FlagReason,
 )
+from corrections.models.draft import Draft
 from corrections.models.moderation import (
     ApiToken,
     Ban,
@@ -53,6 +54,7 @@ __all__ = [
     "CorrectionKind",
     "CorrectionLink",
     "CorrectionStatus",
+    "Draft",
     "Flag",
     "FlagReason",
     "LoginFailure",

@@ -23,6 +23,7 @@ from corrections.models import (
     SectionText,
     User,
 )
+from corrections.services.anchor_carry import carry_anchors
 from corrections.services.errors import NotFound
 
 MAX_SUMMARY_CHARS = 500
@@ -46,6 +47,23 @@ def lock_article(session: Session, slug: str) -> Article:
     ).one_or_none()
     if article is None:
         raise NotFound(f"There is no article called {slug!r}.")
+    return article
+
+
+def locked_article(session: Session, article_id: int) -> Article:
+    """Lock an article inside a write transaction already begun with ``begin_write``.
+
+    Writers lock the article before anything else they decide on, always in that order, so
+    two writers can wait for each other but never deadlock.
+    """
+    article = session.scalars(
+        select(Article)
+        .where(Article.id == article_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if article is None:
+        raise NotFound("There is no such article.")
     return article
 
 
@@ -104,9 +122,13 @@ def publish_revision(
                 )
             )
     else:
-        _write_layout(session, article, revision, previous, drafts)
+        changed = _write_layout(session, article, revision, previous, drafts)
+        # Comments and corrections keep pointing at the right words; only changed sections
+        # are read, so the cost follows what changed, not how much was said about it.
+        carry_anchors(session, revision, changed)
 
-    article.current_revision_id = revision.id
+    # Set the relationship, not only the key, so objects already loaded see the new version.
+    article.current_revision = revision
     session.flush()
     return revision
 
@@ -117,7 +139,9 @@ def _write_layout(
     revision: Revision,
     previous: list[RevisionSection],
     drafts: Sequence[SectionDraft],
-) -> None:
+) -> dict[int, tuple[str, str]]:
+    """Write the layout; return {section id: (old text, new text)} of changed bodies."""
+    changed: dict[int, tuple[str, str]] = {}
     existing = {
         s.key: s for s in session.scalars(select(Section).where(Section.article_id == article.id))
     }
@@ -131,6 +155,8 @@ def _write_layout(
             existing[draft.key] = section
         text = shown.get(section.id)
         if text is None or text.heading != draft.heading or text.body != draft.text:
+            if text is not None and text.body != draft.text:
+                changed[section.id] = (text.body, draft.text)
             text = SectionText(section_id=section.id, heading=draft.heading, body=draft.text)
             session.add(text)
             session.flush()
@@ -139,3 +165,4 @@ def _write_layout(
                 revision_id=revision.id, section_id=section.id, text_id=text.id, position=position
             )
         )
+    return changed

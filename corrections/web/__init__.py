@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from corrections.web import filters, health, reader, security, session_user
+from corrections.web import (
+    admin,
+    auth,
+    author,
+    corrections,
+    filters,
+    health,
+    moderate_corrections,
+    moderation,
+    reader,
+    record,
+    security,
+    session_user,
+    threads,
+)
 
 
 def register(app: Flask) -> None:
@@ -13,3 +27,11 @@ def register(app: Flask) -> None:
     security.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(reader.bp)
+    app.register_blueprint(record.bp)
+    app.register_blueprint(threads.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(corrections.bp)
+    app.register_blueprint(moderate_corrections.bp)
+    app.register_blueprint(moderation.bp)
+    app.register_blueprint(author.bp)

@@ -23,3 +23,5 @@ def paragraphs(text: str) -> Markup:
 def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(paragraphs)
+    # Lets templates link to an area only when it is installed ("x" in url_endpoints).
+    app.context_processor(lambda: {"url_endpoints": app.view_functions})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from corrections.extensions import db, limiter
@@ -16,13 +16,36 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
-@bp.get("/readyz")
-@limiter.exempt
-def readyz():
+def _check_database() -> str:
     try:
         db.session.execute(text("SELECT 1"))
         db.session.rollback()
     except Exception as exc:  # any failure to reach the database means "not ready"
         db.session.rollback()
-        return jsonify({"status": "unavailable", "database": type(exc).__name__}), 503
-    return jsonify({"status": "ok", "database": "ok"})
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
+def _check_redis(url: str) -> str:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        client.close()
+    except redis.RedisError as exc:
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz():
+    """Ready when the database answers, and Redis too when REDIS_URL is set."""
+    checks = {"database": _check_database()}
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        checks["redis"] = _check_redis(redis_url)
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if ready else "unavailable", **checks}
+    return jsonify(body), 200 if ready else 503

@@ -1,13 +1,19 @@
-"""Reader pages: the list of articles, an article at any version, and its history."""
+"""Reader pages: the list of articles, an article at any version with its threads, history."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template, request
+from flask_login import current_user
 
 from corrections.extensions import db
-from corrections.services import articles
+from corrections.services import articles, record, threads
+from corrections.services.errors import ServiceError
+from corrections.web import caching, own_comments
+from corrections.web.thread_forms import CommentForm
 
 bp = Blueprint("reader", __name__)
+
+FormState = tuple[str, CommentForm, ServiceError]
 
 
 @bp.get("/")
@@ -15,20 +21,69 @@ def index():
     return render_template("reader/index.html", articles=articles.list_articles(db.session))
 
 
+def render_article(
+    slug: str, number: int | None = None, *, form_state: FormState | None = None, status: int = 200
+):
+    """The article with every section's thread; ``form_state`` re-shows a refused form.
+
+    A GET whose validator matches is answered 304 before anything is rendered.
+    """
+    view = articles.read_article(db.session, slug, number)
+    state: list[object] | None = None
+    if form_state is None:
+        state = ["article", view.article.id, view.revision.id, view.latest_number]
+        state += threads.thread_state(db.session, article_id=view.article.id)
+        etag = caching.etag_of(state + caching.viewer_parts())
+        unchanged = caching.not_modified(etag, private=True)
+        if unchanged is not None:
+            return unchanged
+    viewer = threads.Viewer(
+        user_id=current_user.id if current_user.is_authenticated else None,
+        own_ids=tuple(own_comments.read()),
+    )
+    by_section = threads.article_threads(
+        db.session, view.article.id, [s.section_id for s in view.sections], viewer
+    )
+    forms = {}
+    if view.is_latest:
+        for section in view.sections:
+            forms[section.key] = CommentForm(formdata=None).prepare()
+    error_key, error = None, None
+    if form_state is not None:
+        error_key, form, error = form_state
+        forms[error_key] = form.prepare()
+    response = make_response(
+        render_template(
+            "reader/article.html",
+            view=view,
+            threads=by_section,
+            forms=forms,
+            error_key=error_key,
+            error=error,
+        ),
+        status,
+    )
+    if state is not None:
+        # Rendering may have started the session (the forms' CSRF secret), so the viewer's
+        # part is read again: the next request will present exactly this.
+        caching.stamp(response, caching.etag_of(state + caching.viewer_parts()), private=True)
+    return response
+
+
 @bp.get("/a/<slug>")
 def article(slug: str):
-    view = articles.read_article(db.session, slug)
-    return render_template("reader/article.html", view=view)
+    return render_article(slug)
 
 
 @bp.get("/a/<slug>/v/<int:number>")
 def version(slug: str, number: int):
-    view = articles.read_article(db.session, slug, number)
-    return render_template("reader/article.html", view=view)
+    return render_article(slug, number)
 
 
 @bp.get("/a/<slug>/history")
 def history(slug: str):
-    article = articles.get_article(db.session, slug)
-    revisions = articles.list_revisions(db.session, slug)
-    return render_template("reader/history.html", article=article, revisions=revisions)
+    show_minor = request.args.get("minor") == "1"
+    found = record.history(db.session, slug, include_minor=show_minor)
+    return render_template(
+        "reader/history.html", h=found, show_minor=show_minor, kind_words=record.KIND_WORDS
+    )

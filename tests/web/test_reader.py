@@ -76,3 +76,122 @@ def test_pages_carry_security_headers(client, demo_article):
 def test_health_and_readiness_answer_json(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_article_answers_304_until_something_a_reader_sees_changes(
+    app, client, session, demo_article
+):
+    first = client.get("/a/demo")
+    etag = first.headers["ETag"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = client.get("/a/demo", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    app.config["CORRECTIONS_MODERATION_MODE"] = "post"
+    from corrections.services import comments
+    from corrections.services.abuse import Submitter
+
+    comments.post_comment(
+        session,
+        slug="demo",
+        section_key="what-now",
+        body="News",
+        submitter=Submitter(secret="s", name="Bo"),
+        site_mode="post",
+    )
+    changed = client.get("/a/demo", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_a_new_revision_changes_the_validator(client, session, demo_text):
+    articles.import_article(session, demo_text, slug="flood")
+    etag = client.get("/a/flood").headers["ETag"]
+    articles.import_article(
+        session, demo_text.replace("412", "415"), slug="flood", new_revision=True
+    )
+    assert client.get("/a/flood", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_another_reader_never_gets_someone_elses_page_validated(app, client, demo_article):
+    etag = client.get("/a/demo").headers["ETag"]
+    stranger = app.test_client()
+    assert stranger.get("/a/demo", headers={"If-None-Match": etag}).status_code == 200
+
+
+def add_comments(session, article, count):
+    from corrections.models import Comment, CommentStatus
+
+    view = articles.read_article(session, article.slug)
+    rows = [
+        {
+            "article_id": article.id,
+            "section_id": view.sections[n % len(view.sections)].section_id,
+            "author_name": f"Reader {n}",
+            "body_source": "x",
+            "body_html": f"<p>comment {n}</p>",
+            "status": CommentStatus.PUBLISHED,
+            "depth": 0,
+            "flag_count": 0,
+        }
+        for n in range(count)
+    ]
+    session.execute(Comment.__table__.insert(), rows)
+    session.commit()
+
+
+def count_queries(app, client, path):
+    from sqlalchemy import event
+
+    from corrections.extensions import db
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    # BEGIN depends on whether the test's session already had a transaction open.
+    return len([s for s in statements if s.strip().upper() != "BEGIN"])
+
+
+def test_the_article_page_runs_the_same_number_of_queries_for_10_or_1000_comments(
+    app, client, session, demo_article, demo_text
+):
+    articles.import_article(session, demo_text, slug="other")
+    add_comments(session, demo_article, 10)
+    other = articles.get_article(session, "other")
+    add_comments(session, other, 1000)
+    few = count_queries(app, client, "/a/demo")
+    many = count_queries(app, client, "/a/other")
+    assert few == many
+    assert many <= 12
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(client):
+    generated = client.get("/healthz").headers["X-Request-Id"]
+    assert len(generated) == 32
+    kept = client.get("/healthz", headers={"X-Request-Id": "edge-1234abcd"})
+    assert kept.headers["X-Request-Id"] == "edge-1234abcd"
+    junk = client.get("/healthz", headers={"X-Request-Id": "<script>"})
+    assert junk.headers["X-Request-Id"] != "<script>"
+
+
+def test_readiness_checks_redis_when_configured(app, client):
+    import os
+
+    import pytest
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {url} (set REDIS_URL); CI has one")
+    app.config["REDIS_URL"] = url
+    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    down = client.get("/readyz")
+    assert down.status_code == 503 and down.get_json()["redis"].startswith("unavailable")

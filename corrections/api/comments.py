@@ -1,0 +1,99 @@
+"""Threads through the API: reading a section's published comments, and posting one.
+
+Posting uses no cookies; the client is identified by its address (and, when given, its
+``Idempotency-Key`` header makes a repeated request return the first result).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from corrections.api.schemas import (
+    CommentPageSchema,
+    CommentQuerySchema,
+    ErrorSchema,
+    NewCommentSchema,
+    PostedCommentSchema,
+)
+from corrections.extensions import db, limiter
+from corrections.models import Comment
+from corrections.services import comments, threads
+from corrections.services.anchors import QuoteInput, latest_section
+from corrections.services.errors import Invalid
+from corrections.web.protection import client_submitter, idempotency_key
+
+blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Section threads")
+
+
+def comment_limit() -> str:
+    return current_app.config["RATELIMIT_COMMENTS"]
+
+
+def comment_payload(c: threads.ThreadComment | Comment) -> dict[str, Any]:
+    if isinstance(c, Comment):
+        quote = c.anchor.exact if c.anchor else None
+        html = c.body_html
+    else:
+        quote, html = c.quote, c.html
+    return {
+        "id": c.id,
+        "parent_id": c.parent_id,
+        "author_name": c.author_name,
+        "html": html,
+        "quote": quote,
+        "created_at": c.created_at,
+        "edited_at": c.edited_at,
+    }
+
+
+@blp.get("/articles/<slug>/sections/<key>/comments")
+@blp.arguments(CommentQuerySchema, location="query")
+@blp.response(200, CommentPageSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def list_comments(args: dict[str, Any], slug: str, key: str):
+    """Published comments of a section, oldest first, 50 at a time (``next`` is the cursor)."""
+    after = args["after"]
+    if after is not None and not after.isdigit():
+        raise Invalid("The cursor is not valid.", fields={"after": ["Use the 'next' value."]})
+    target = latest_section(db.session, slug, key)
+    page = threads.thread_page(
+        db.session,
+        target.section.section_id,
+        after=int(after) if after else None,
+        limit=args["limit"],
+        published_only=True,
+    )
+    return {
+        "comments": [comment_payload(c) for c in page.comments],
+        "next": str(page.next_after) if page.next_after else None,
+    }
+
+
+@blp.post("/articles/<slug>/sections/<key>/comments")
+@limiter.limit(comment_limit)
+@blp.arguments(NewCommentSchema)
+@blp.response(201, PostedCommentSchema)
+@blp.alt_response(202, schema=PostedCommentSchema, description="Held for moderation")
+@blp.alt_response(422, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def post_comment(body: dict[str, Any], slug: str, key: str):
+    """Post a comment; 201 when published at once, 202 when held for moderation."""
+    quote = body["quote"]
+    result = comments.post_comment(
+        db.session,
+        slug=slug,
+        section_key=key,
+        body=body["body"],
+        submitter=client_submitter(body["author_name"], body["author_email"]),
+        site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
+        parent_id=body["parent_id"],
+        quote=QuoteInput(quote["exact"], quote["prefix"], quote["suffix"]) if quote else None,
+        idempotency_key=idempotency_key("api-comment", request.headers.get("Idempotency-Key")),
+    )
+    comment = result.comment
+    status = comment.status.value
+    payload = {"status": status, "comment": comment_payload(comment)}
+    return payload, 201 if status == "published" else 202

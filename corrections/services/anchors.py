@@ -1,0 +1,60 @@
+"""Pinning a reader's quote to the words of a section in the latest revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from corrections.models import Anchor, Article, Revision
+from corrections.services.articles import SectionView, read_article
+from corrections.services.errors import Invalid, NotFound
+from corrections.text.anchoring import QuoteError, find_quote
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class SectionTarget:
+    """A section of an article's latest revision, as submissions address it."""
+
+    article: Article
+    revision: Revision
+    section: SectionView
+
+
+def latest_section(session: Session, slug: str, key: str) -> SectionTarget:
+    view = read_article(session, slug)
+    for section in view.sections:
+        if section.key == key:
+            return SectionTarget(view.article, view.revision, section)
+    raise NotFound(f"{view.article.title!r} has no section {key!r} in its latest version.")
+
+
+def make_anchor(session: Session, target: SectionTarget, quote: QuoteInput) -> Anchor:
+    """Find the quote in the section's latest text and add an Anchor row (not committed)."""
+    try:
+        found = find_quote(
+            target.section.text, quote.exact, prefix=quote.prefix, suffix=quote.suffix
+        )
+    except QuoteError as exc:
+        raise Invalid(exc.message, fields={"quote": [exc.message]}) from exc
+    anchor = Anchor(
+        section_id=target.section.section_id,
+        revision_id=target.revision.id,
+        start=found.start,
+        end=found.end,
+        exact=found.exact,
+        prefix=found.prefix,
+        suffix=found.suffix,
+        current_revision_id=target.revision.id,
+        current_start=found.start,
+        current_end=found.end,
+    )
+    session.add(anchor)
+    return anchor

@@ -1,0 +1,360 @@
+"""Posting, editing, deleting and flagging comments in the thread beside a section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from corrections.db import begin_write, utcnow
+from corrections.models import (
+    Article,
+    Comment,
+    CommentEdit,
+    CommentStatus,
+    Flag,
+    FlagReason,
+    Section,
+    User,
+    WordKind,
+)
+from corrections.services import abuse
+from corrections.services.abuse import Submitter
+from corrections.services.anchors import QuoteInput, latest_section, make_anchor
+from corrections.services.errors import Conflict, Forbidden, Invalid, NotFound
+from corrections.services.hashing import constant_time_equal, new_token, token_hash
+from corrections.services.users import normalize_email
+from corrections.text.markdown import render_markdown
+
+MAX_BODY_CHARS = 10_000
+MAX_NAME_CHARS = 80
+MAX_FLAG_NOTE_CHARS = 500
+EDIT_WINDOW = timedelta(minutes=15)
+MODES = ("pre", "post", "first-time")
+
+
+@dataclass(frozen=True)
+class PostResult:
+    comment: Comment
+    edit_secret: str | None  # for guests: proves authorship for 15 minutes; shown to them only
+    created: bool
+
+
+def moderation_mode(article_mode: str | None, site_mode: str) -> str:
+    return article_mode if article_mode in MODES else site_mode
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("Write something first.", fields={"body": ["Write your comment."]})
+    if len(body) > MAX_BODY_CHARS:
+        raise Invalid(
+            f"Comments can be at most {MAX_BODY_CHARS:,} characters; this one has {len(body):,}.",
+            fields={"body": [f"At most {MAX_BODY_CHARS:,} characters."]},
+        )
+    return body
+
+
+def _author(submitter: Submitter) -> tuple[str, str | None]:
+    if submitter.user is not None:
+        return submitter.user.display_name, submitter.user.email
+    name = " ".join((submitter.name or "").split())
+    if not name:
+        raise Invalid("Tell us your name.", fields={"author_name": ["Your name is required."]})
+    if len(name) > MAX_NAME_CHARS:
+        raise Invalid(
+            f"Names can be at most {MAX_NAME_CHARS} characters.",
+            fields={"author_name": [f"At most {MAX_NAME_CHARS} characters."]},
+        )
+    email = None
+    if submitter.email and submitter.email.strip():
+        try:
+            email = normalize_email(submitter.email)
+        except Invalid as exc:
+            raise Invalid(
+                exc.message, fields={"author_email": ["Enter an email address."]}
+            ) from exc
+    return name, email
+
+
+def post_comment(
+    session: Session,
+    *,
+    slug: str,
+    section_key: str,
+    body: str,
+    submitter: Submitter,
+    site_mode: str,
+    parent_id: int | None = None,
+    quote: QuoteInput | None = None,
+    idempotency_key: str | None = None,
+) -> PostResult:
+    """Validate, apply the abuse rules, and store a comment as published or pending."""
+    body = _clean_body(body)
+    name, email = _author(submitter)
+    if idempotency_key:
+        existing = _by_key(session, idempotency_key)
+        if existing is not None:
+            return PostResult(existing, None, False)
+    begin_write(session)
+    try:
+        result = _insert(
+            session,
+            slug,
+            section_key,
+            body,
+            name,
+            email,
+            submitter,
+            site_mode,
+            parent_id,
+            quote,
+            idempotency_key,
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = _by_key(session, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return PostResult(existing, None, False)
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _by_key(session: Session, key: str) -> Comment | None:
+    return session.scalars(select(Comment).where(Comment.idempotency_key == key)).one_or_none()
+
+
+def _insert(
+    session: Session,
+    slug: str,
+    section_key: str,
+    body: str,
+    name: str,
+    email: str | None,
+    submitter: Submitter,
+    site_mode: str,
+    parent_id: int | None,
+    quote: QuoteInput | None,
+    idempotency_key: str | None,
+) -> PostResult:
+    target = latest_section(session, slug, section_key)
+    checked = Submitter(submitter.secret, submitter.user, name, email, submitter.network_hash)
+    abuse.refuse_if_banned(session, checked)
+    words = abuse.matching_words(session, body)
+    abuse.refuse_blocked_words(words)
+    abuse.refuse_repeat(session, checked, body)
+
+    parent = None
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if (
+            parent is None
+            or parent.section_id != target.section.section_id
+            or parent.status != CommentStatus.PUBLISHED
+        ):
+            raise Invalid("The comment you are replying to is not in this thread.")
+    anchor = make_anchor(session, target, quote) if quote and quote.exact.strip() else None
+
+    mode = moderation_mode(target.article.moderation_mode, site_mode)
+    held = abuse.hold_reason(
+        session,
+        checked,
+        mode=mode,
+        body=body,
+        section_id=target.section.section_id,
+        watched=words.get(WordKind.WATCHED, []),
+    )
+    secret = new_token("cmt_", 24) if submitter.user is None else None
+    now = utcnow()
+    comment = Comment(
+        article_id=target.article.id,
+        section_id=target.section.section_id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        user_id=submitter.user.id if submitter.user else None,
+        author_name=name,
+        author_email=email,
+        body_source=body,
+        body_html=render_markdown(body),
+        anchor=anchor,
+        status=CommentStatus.PENDING if held else CommentStatus.PUBLISHED,
+        hold_reason=held,
+        network_hash=submitter.network_hash,
+        edit_secret_hash=token_hash(secret) if secret else None,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        published_at=None if held else now,
+    )
+    session.add(comment)
+    session.flush()
+    return PostResult(comment, secret, True)
+
+
+def _owned(
+    session: Session, comment_id: int, user: User | None, edit_secret: str | None
+) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status == CommentStatus.DELETED:
+        raise NotFound("There is no such comment.")
+    if user is not None and comment.user_id == user.id:
+        return comment
+    if (
+        comment.user_id is None
+        and edit_secret
+        and comment.edit_secret_hash
+        and constant_time_equal(comment.edit_secret_hash, token_hash(edit_secret))
+    ):
+        return comment
+    raise Forbidden("Only the person who wrote this comment can change it.")
+
+
+def get_published(session: Session, comment_id: int, section_id: int | None = None) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        raise NotFound("There is no such comment.")
+    if section_id is not None and comment.section_id != section_id:
+        raise NotFound("There is no such comment in this thread.")
+    return comment
+
+
+def get_own(
+    session: Session, comment_id: int, *, user: User | None, edit_secret: str | None
+) -> Comment:
+    """A comment its author may still change (15 minutes), or Forbidden/NotFound."""
+    comment = _owned(session, comment_id, user, edit_secret)
+    _within_window(comment, utcnow())
+    return comment
+
+
+def locate(session: Session, comment_id: int) -> tuple[str, str]:
+    """The article slug and section key of a comment, for links to it."""
+    row = session.execute(
+        select(Article.slug, Section.key)
+        .join(Comment, Comment.article_id == Article.id)
+        .join(Section, Section.id == Comment.section_id)
+        .where(Comment.id == comment_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound("There is no such comment.")
+    return row.slug, row.key
+
+
+def _within_window(comment: Comment, now: datetime) -> None:
+    if now - comment.created_at > EDIT_WINDOW:
+        raise Forbidden(
+            "Comments can be changed for 15 minutes after posting; this one can no longer be."
+        )
+
+
+def edit_comment(
+    session: Session,
+    comment_id: int,
+    body: str,
+    *,
+    user: User | None,
+    edit_secret: str | None,
+    site_mode: str,
+) -> Comment:
+    """Replace a comment's text, keeping the old one; a held mode sends it back to review."""
+    body = _clean_body(body)
+    begin_write(session)
+    try:
+        comment = _owned(session, comment_id, user, edit_secret)
+        now = utcnow()
+        _within_window(comment, now)
+        if body == comment.body_source:
+            session.rollback()
+            return comment
+        abuse.refuse_blocked_words(abuse.matching_words(session, body))
+        session.add(
+            CommentEdit(
+                comment_id=comment.id,
+                body_source=comment.body_source,
+                body_html=comment.body_html,
+                replaced_at=now,
+            )
+        )
+        comment.body_source = body
+        comment.body_html = render_markdown(body)
+        comment.edited_at = now
+        article_mode = comment_article_mode(session, comment)
+        mode = moderation_mode(article_mode, site_mode)
+        if comment.status == CommentStatus.PUBLISHED and mode in ("pre", "first-time"):
+            trusted = user is not None and user.role.value != "reader"
+            if not trusted:
+                comment.status = CommentStatus.PENDING
+                comment.hold_reason = "edited after publication"
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return comment
+
+
+def comment_article_mode(session: Session, comment: Comment) -> str | None:
+    return session.scalar(select(Article.moderation_mode).where(Article.id == comment.article_id))
+
+
+def delete_comment(
+    session: Session, comment_id: int, *, user: User | None, edit_secret: str | None
+) -> Comment:
+    """The author deletes their comment; replies stay under a "comment deleted" placeholder."""
+    begin_write(session)
+    try:
+        comment = _owned(session, comment_id, user, edit_secret)
+        _within_window(comment, utcnow())
+        comment.status = CommentStatus.DELETED
+        comment.decision_reason = "deleted by its author"
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return comment
+
+
+def flag_comment(
+    session: Session, comment_id: int, *, reason: str, note: str, reporter_key: str
+) -> Flag:
+    """Any reader may flag a published comment once; flags feed the moderators' list."""
+    try:
+        flag_reason = FlagReason(reason)
+    except ValueError as exc:
+        raise Invalid(
+            "Choose why you are flagging this.", fields={"reason": ["Choose one."]}
+        ) from exc
+    note = (note or "").strip()
+    if flag_reason == FlagReason.OTHER and not note:
+        raise Invalid("Tell us what is wrong.", fields={"note": ["Tell us what is wrong."]})
+    if len(note) > MAX_FLAG_NOTE_CHARS:
+        raise Invalid("That note is too long.", fields={"note": ["At most 500 characters."]})
+    begin_write(session)
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        session.rollback()
+        raise NotFound("There is no such comment.")
+    flag = Flag(
+        comment_id=comment.id, reason=flag_reason, note=note or None, reporter_key=reporter_key
+    )
+    session.add(flag)
+    try:
+        session.flush()
+        session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id)
+            .values(flag_count=Comment.flag_count + 1)
+        )
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(
+            "You have flagged this comment already; the moderators will see it."
+        ) from exc
+    return flag

@@ -1,0 +1,233 @@
+"""What an author's draft may say, and the pure operations on its sections.
+
+No database here: the services in ``drafts.py`` read what these functions need (the keys the
+article's sections already have, the draft's UPDATE section) and store what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corrections.models import SectionKind
+from corrections.services.errors import Invalid
+from corrections.text.article_format import MAX_HEADING_CHARS, make_key
+
+MAX_SECTIONS = 100
+MAX_SECTION_CHARS = 100_000
+NEW_SECTION_HEADING = "NEW SECTION"
+OPS = ("add", "remove", "up", "down")
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    key: str
+    heading: str
+    kind: SectionKind
+    text: str
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DraftSection:
+        return cls(data["key"], data["heading"], SectionKind(data["kind"]), data["text"])
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "key": self.key,
+            "heading": self.heading,
+            "kind": self.kind.value,
+            "text": self.text,
+        }
+
+    @property
+    def label(self) -> str:
+        """How people call the section: its heading, or "Introduction" when it has none."""
+        return self.heading or "Introduction"
+
+    def same_words(self, other: DraftSection | None) -> bool:
+        return other is not None and (self.heading, self.text) == (other.heading, other.text)
+
+
+def normalise_text(text: str) -> str:
+    """Line endings as the article format stores them; no blank lines around the text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _refuse(message: str, field: str) -> Invalid:
+    return Invalid(message, fields={field: [message]})
+
+
+def _string(item: Mapping[str, Any], name: str, index: int) -> str:
+    value = item.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _refuse(f"Section {index + 1}: the {name} must be text.", f"sections-{index}-{name}")
+    return value
+
+
+def clean_sections(
+    raw: Sequence[Mapping[str, Any]],
+    *,
+    existing: Mapping[str, SectionKind],
+    updates: DraftSection,
+) -> list[DraftSection]:
+    """Check a draft's sections as sent, and give new sections keys made from their headings.
+
+    ``existing`` maps the keys the article's sections already have to their kind (a section
+    keeps its key, and so its threads, for ever); ``updates`` is the draft's UPDATE section,
+    which must stay last, unchanged: updates are published by moderators, not edited here.
+    """
+    if not raw:
+        raise Invalid("A draft needs at least one section.")
+    if len(raw) > MAX_SECTIONS:
+        raise Invalid(f"An article can have at most {MAX_SECTIONS} sections.")
+    if raw[-1].get("kind") != SectionKind.UPDATES.value:
+        raise Invalid(f"The {updates.heading} section must stay, as the last section.")
+    seen: set[str] = set()
+    cleaned: list[tuple[str | None, str, str]] = []
+    for index, item in enumerate(raw[:-1]):
+        kind = item.get("kind") or SectionKind.BODY.value
+        if kind != SectionKind.BODY.value:
+            raise _refuse(
+                f"Section {index + 1}: only the last section may be the updates section.",
+                f"sections-{index}-kind",
+            )
+        heading = _string(item, "heading", index).strip()
+        text = normalise_text(_string(item, "text", index))
+        key = _string(item, "key", index).strip() or None
+        if "\n" in heading or "\r" in heading:
+            raise _refuse(
+                f"Section {index + 1}: a heading is one line.", f"sections-{index}-heading"
+            )
+        if len(heading) > MAX_HEADING_CHARS:
+            raise _refuse(
+                f"Section {index + 1}: a heading can be at most {MAX_HEADING_CHARS} characters.",
+                f"sections-{index}-heading",
+            )
+        if not heading and index > 0:
+            raise _refuse(
+                f"Section {index + 1} needs a heading; only the first section may go without.",
+                f"sections-{index}-heading",
+            )
+        if len(text) > MAX_SECTION_CHARS:
+            raise _refuse(
+                f"Section {index + 1} ({heading or 'Introduction'}) is {len(text):,} characters "
+                f"long; a section can be at most {MAX_SECTION_CHARS:,}.",
+                f"sections-{index}-text",
+            )
+        if key is not None and key not in existing:
+            key = None  # a new section: its key comes from its heading, below
+        if key is not None:
+            if existing[key] != SectionKind.BODY:
+                raise _refuse(f"Section {index + 1} cannot use the key {key!r}.", "sections")
+            if key in seen:
+                raise _refuse(f"The section key {key!r} is used twice.", "sections")
+            seen.add(key)
+        cleaned.append((key, heading, text))
+
+    last = raw[-1]
+    if (last.get("key"), last.get("heading")) != (updates.key, updates.heading) or normalise_text(
+        last.get("text") or ""
+    ):
+        raise Invalid(
+            f"The {updates.heading} section is not edited here: updates are published one by "
+            "one through accepted corrections and moderation."
+        )
+
+    taken = set(existing) | seen
+    sections = [
+        DraftSection(key or make_key(heading or "section", taken), heading, SectionKind.BODY, text)
+        for key, heading, text in cleaned
+    ]
+    return [*sections, updates]
+
+
+def apply_op(sections: list[DraftSection], op: str, index: int) -> tuple[list[DraftSection], int]:
+    """Add a section after ``index``, remove it, or move it up or down.
+
+    Returns the new list and the index of the section to show the author next. The UPDATE
+    section stays last and cannot be removed or moved; the new section's key is given when
+    the draft is saved (see ``clean_sections``).
+    """
+    if op not in OPS or not 0 <= index < len(sections):
+        raise Invalid("That change to the sections is not possible; reload the editor.")
+    body = [s for s in sections if s.kind == SectionKind.BODY]
+    tail = sections[len(body) :]
+    if op == "add":
+        at = min(index + 1, len(body))
+        if len(sections) >= MAX_SECTIONS:
+            raise Invalid(f"An article can have at most {MAX_SECTIONS} sections.")
+        new = DraftSection("", NEW_SECTION_HEADING, SectionKind.BODY, "")
+        return [*body[:at], new, *body[at:], *tail], at
+    if index >= len(body):
+        raise Invalid(
+            "The updates section stays last; it cannot be removed or moved.",
+        )
+    if op == "remove":
+        if len(body) == 1:
+            raise Invalid("An article needs at least one section of text.")
+        del body[index]
+        return [*body, *tail], max(0, index - 1)
+    target = index - 1 if op == "up" else index + 1
+    if not 0 <= target < len(body):
+        return sections, index
+    body[index], body[target] = body[target], body[index]
+    return [*body, *tail], target
+
+
+@dataclass(frozen=True)
+class Rebased:
+    """A draft moved onto the latest revision: what was taken, and what needs a look."""
+
+    sections: list[DraftSection]
+    took_newer: list[str]  # keys whose newer text replaced the untouched draft text
+    needs_look: list[str]  # keys changed on both sides: the draft's words were kept
+    removed_meanwhile: list[str]  # keys removed meanwhile that the draft had not changed
+    added_meanwhile: list[str]  # keys added meanwhile, placed in the draft
+
+
+def rebase_sections(
+    base: Sequence[DraftSection], draft: Sequence[DraftSection], current: Sequence[DraftSection]
+) -> Rebased:
+    """Three-way merge by section key: the author's changes win, nothing else is lost.
+
+    A section the draft did not change takes the current text; one the draft changed keeps
+    the draft's, and is listed as needing a look when it changed meanwhile too (so is one the
+    draft removed that changed meanwhile). Sections added meanwhile are placed after the
+    section they follow in the latest revision. The UPDATE section is the latest one.
+    """
+    old = {s.key: s for s in base}
+    new = {s.key: s for s in current}
+    in_draft = {s.key for s in draft}
+    took, look, removed, added = [], [], [], []
+    merged: list[DraftSection] = []
+    for section in draft:
+        if section.kind == SectionKind.UPDATES:
+            continue
+        before, after = old.get(section.key), new.get(section.key)
+        if before is None or section.key in new and after == before:
+            merged.append(section)  # the author's own new section, or nobody else's change
+        elif section.same_words(before):
+            if after is None:
+                removed.append(section.key)
+            else:
+                merged.append(DraftSection(section.key, after.heading, section.kind, after.text))
+                took.append(section.key)
+        else:
+            merged.append(section)
+            look.append(section.key)
+    for section in base:
+        later = new.get(section.key)
+        if section.key not in in_draft and later is not None and not later.same_words(section):
+            look.append(section.key)  # removed in the draft, changed meanwhile: kept removed
+    for position, section in enumerate(current):
+        if section.kind == SectionKind.UPDATES or section.key in old or section.key in in_draft:
+            continue
+        keys = [s.key for s in merged]
+        before_keys = [s.key for s in current[:position] if s.key in keys]
+        at = keys.index(before_keys[-1]) + 1 if before_keys else 0
+        merged.insert(at, section)
+        added.append(section.key)
+    updates = [s for s in current if s.kind == SectionKind.UPDATES]
+    return Rebased([*merged, *updates], took, look, removed, added)

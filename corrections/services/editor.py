@@ -1,0 +1,66 @@
+"""Everything the author's editor page shows, gathered in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from corrections.models import Draft, Revision, User
+from corrections.services.articles import ArticleView, list_revisions, read_article
+from corrections.services.draft_conflicts import Meanwhile, meanwhile
+from corrections.services.draft_rules import DraftSection
+from corrections.services.draft_store import base_revision, sections_of
+from corrections.services.drafts import open_draft
+from corrections.services.suggestions import Suggestion, suggested_edits
+
+
+@dataclass(frozen=True)
+class Editor:
+    draft: Draft
+    sections: list[DraftSection]
+    latest: ArticleView
+    base_number: int
+    meanwhile: Meanwhile | None  # set when someone published since the draft started
+    suggestions: dict[str, list[Suggestion]]  # by section key
+    revisions: list[Revision]  # newest first
+
+    @property
+    def next_number(self) -> int:
+        return self.latest.latest_number + 1
+
+
+def editor(session: Session, actor: User | None, slug: str) -> Editor:
+    """Open (or start) the author's draft and read what the editor shows beside it."""
+    draft = open_draft(session, actor, slug)
+    return Editor(
+        draft=draft,
+        sections=sections_of(draft),
+        latest=read_article(session, slug),
+        base_number=base_revision(session, draft).number,
+        meanwhile=meanwhile(session, slug, draft),
+        suggestions=suggested_edits(session, actor, slug),
+        revisions=list_revisions(session, slug),
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The draft as the article page would show it once published."""
+
+    latest: ArticleView
+    sections: list[DraftSection]
+    base_number: int
+
+    @property
+    def next_number(self) -> int:
+        return self.latest.latest_number + 1
+
+
+def preview(session: Session, actor: User | None, slug: str) -> Preview:
+    draft = open_draft(session, actor, slug)
+    return Preview(
+        latest=read_article(session, slug),
+        sections=sections_of(draft),
+        base_number=base_revision(session, draft).number,
+    )

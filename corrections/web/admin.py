@@ -1,0 +1,82 @@
+"""Managing accounts: the list of users, their roles, disabling and enabling. Admins only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from corrections.extensions import db, login_manager
+from corrections.models import Role
+from corrections.services import admin
+from corrections.services.errors import Invalid
+from corrections.services.users import require_role
+from corrections.web.auth import me
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[r.value for r in Role])
+
+
+class DisableForm(FlaskForm):
+    reason = StringField("Reason", validators=[Optional(), Length(max=500)])
+
+
+@bp.before_request
+def admins_only() -> ResponseReturnValue | None:
+    """Signed out: to the sign-in page. Signed in without the admin role: 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require_role(me(), Role.ADMIN)  # the services check again; this keeps forms from non-admins
+    return None
+
+
+def back_to_list() -> ResponseReturnValue:
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users")
+def users() -> ResponseReturnValue:
+    return render_template("admin/users.html", users=admin.list_users(db.session, me()), roles=Role)
+
+
+@bp.post("/users/<int:user_id>/role")
+def set_role(user_id: int) -> ResponseReturnValue:
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the roles.", "error")
+        return back_to_list()
+    try:
+        user = admin.set_role(db.session, me(), user_id, form.role.data or "")
+    except Invalid as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{user.email} is now {user.role.value}.", "info")
+    return back_to_list()
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable(user_id: int) -> ResponseReturnValue:
+    form = DisableForm()
+    if not form.validate_on_submit():
+        flash("The reason is too long (500 characters at most).", "error")
+        return back_to_list()
+    try:
+        user = admin.disable_user(db.session, me(), user_id, reason=form.reason.data)
+    except Invalid as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{user.email} is disabled and signed out everywhere.", "info")
+    return back_to_list()
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable(user_id: int) -> ResponseReturnValue:
+    user = admin.enable_user(db.session, me(), user_id)
+    flash(f"{user.email} can sign in again.", "info")
+    return back_to_list()

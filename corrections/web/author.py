@@ -1,0 +1,231 @@
+"""The author's editor: a server-side draft, its preview, publishing version N+1, suggested
+edits, the conflict screen, minor marks and uploads. Authors and admins only.
+
+Every button of the editor works without JavaScript: the sections form is submitted with
+``op`` naming what to do, the server saves the draft, applies the op and redirects back to
+the section. ``static/editor.js`` adds autosave through ``/author/<slug>/autosave``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from corrections.extensions import db, login_manager
+from corrections.models import Role
+from corrections.services import author_revisions, drafts, editor, suggestions
+from corrections.services.draft_conflicts import DraftConflict, RebaseResult
+from corrections.services.draft_rules import OPS, DraftSection, apply_op
+from corrections.services.errors import Conflict, Invalid, NotFound, ServiceError
+from corrections.services.users import require_role
+from corrections.text.diff import render_word_diff_html
+from corrections.web.auth import me
+from corrections.web.author_forms import (
+    DiscardForm,
+    EditorForm,
+    MinorForm,
+    UploadForm,
+    VersionForm,
+    parse_op,
+    sections_from,
+    version_of,
+)
+
+bp = Blueprint("author", __name__, url_prefix="/author")
+
+EXPIRED = Invalid("This form has expired; reload the editor and try again.")
+
+
+@bp.before_request
+def authors_only() -> ResponseReturnValue | None:
+    """Signed out: to the sign-in page. Signed in below the author role: 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require_role(me(), Role.AUTHOR)  # the services check again
+    return None
+
+
+def render_editor(
+    slug: str,
+    *,
+    error: ServiceError | None = None,
+    posted: list[DraftSection] | None = None,
+    summary: str | None = None,
+    upload_error: ServiceError | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The editor; ``posted`` re-shows sections the author sent when they could not be saved."""
+    ed = editor.editor(db.session, me(), slug)
+    form = EditorForm(formdata=None)
+    form.version.data = str(ed.draft.version)
+    form.summary.data = ed.draft.summary if summary is None else summary
+    return render_template(
+        "author/editor.html",
+        ed=ed,
+        sections=posted if posted is not None else ed.sections,
+        form=form,
+        rebase_form=VersionForm(formdata=None, data={"version": str(ed.draft.version)}),
+        discard_form=DiscardForm(formdata=None),
+        minor_form=MinorForm(formdata=None),
+        upload_form=UploadForm(formdata=None),
+        error=error,
+        upload_error=upload_error,
+        diff_html=render_word_diff_html,
+    ), status
+
+
+@bp.get("/<slug>")
+def edit(slug: str) -> ResponseReturnValue:
+    return render_editor(slug)
+
+
+@bp.post("/<slug>")
+def submit(slug: str) -> ResponseReturnValue:
+    """Save what was typed, then do what the pressed button says."""
+    form = EditorForm()
+    if not form.validate_on_submit():
+        return render_editor(slug, error=EXPIRED, status=400)
+    posted, saved = sections_from(request.form), False
+    try:
+        op, argument = parse_op(request.form.get("op"))
+        sections, focus = posted, None
+        if op in OPS:
+            sections, focus = apply_op(posted, op, -1 if argument is None else argument)
+        draft = drafts.save_draft(
+            db.session,
+            me(),
+            slug,
+            [s.as_dict() for s in sections],
+            form.summary.data,
+            version_of(form),
+        )
+        saved = True
+        if op == "apply" and argument is not None:
+            draft = suggestions.apply_suggestion(db.session, me(), slug, argument, draft.version)
+            flash("The suggested text is in your draft; it is published with the draft.")
+        elif op == "publish":
+            revision = drafts.publish_draft(db.session, me(), slug, draft.summary, draft.version)
+            flash(f"Version {revision.number} is published.")
+            return redirect(url_for("reader.article", slug=slug), 303)
+        elif op == "preview":
+            return redirect(url_for("author.preview", slug=slug), 303)
+        elif op == "save":
+            flash("Draft saved.")
+    except DraftConflict as conflict:
+        return render_editor(slug, error=conflict, status=409)
+    except (Invalid, Conflict, NotFound) as error:
+        db.session.rollback()
+        kept = None if saved else posted
+        return render_editor(
+            slug, error=error, posted=kept, summary=form.summary.data, status=error.status
+        )
+    anchor = f"e-{drafts.sections_of(draft)[focus].key}" if focus is not None else None
+    return redirect(url_for("author.edit", slug=slug, _anchor=anchor), 303)
+
+
+@bp.post("/<slug>/autosave")
+def autosave(slug: str) -> ResponseReturnValue:
+    """``editor.js`` saves while the author types: JSON in both directions' spirit."""
+    form = EditorForm()
+    try:
+        if not form.validate_on_submit():
+            raise EXPIRED
+        draft = drafts.save_draft(
+            db.session,
+            me(),
+            slug,
+            [s.as_dict() for s in sections_from(request.form)],
+            form.summary.data,
+            version_of(form),
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        body = {"code": error.code, "message": error.message, "fields": error.fields}
+        return jsonify({"error": body}), error.status
+    return jsonify(
+        {
+            "version": draft.version,
+            "saved_at": draft.updated_at.isoformat(),
+            "keys": [s.key for s in drafts.sections_of(draft)],
+        }
+    )
+
+
+@bp.get("/<slug>/preview")
+def preview(slug: str) -> ResponseReturnValue:
+    return render_template("author/preview.html", p=editor.preview(db.session, me(), slug))
+
+
+def _rebase_message(result: RebaseResult) -> str:
+    rebased = result.rebased
+    labels = {s.key: s.label for s in rebased.sections}
+    parts = [f"Your draft now starts from version {result.base_number}."]
+    if rebased.took_newer:
+        parts.append(f"Took the newer text of: {', '.join(labels[k] for k in rebased.took_newer)}.")
+    if rebased.added_meanwhile:
+        parts.append(f"Added: {', '.join(labels[k] for k in rebased.added_meanwhile)}.")
+    if rebased.removed_meanwhile:
+        parts.append(f"Removed meanwhile: {', '.join(rebased.removed_meanwhile)}.")
+    if rebased.needs_look:
+        looks = ", ".join(labels.get(k, k) for k in rebased.needs_look)
+        parts.append(
+            f"Please check {looks}: it changed in your draft and meanwhile; your words were kept."
+        )
+    return " ".join(parts)
+
+
+@bp.post("/<slug>/rebase")
+def rebase(slug: str) -> ResponseReturnValue:
+    """ "Take the newer text where I made no change"."""
+    form = VersionForm()
+    try:
+        if not form.validate_on_submit():
+            raise EXPIRED
+        result = drafts.rebase_draft(db.session, me(), slug, version_of(form))
+    except (Invalid, Conflict) as error:
+        return render_editor(slug, error=error, status=error.status)
+    flash(_rebase_message(result))
+    return redirect(url_for("author.edit", slug=slug), 303)
+
+
+@bp.post("/<slug>/discard")
+def discard(slug: str) -> ResponseReturnValue:
+    if not DiscardForm().validate_on_submit():
+        return render_editor(slug, error=EXPIRED, status=400)
+    drafts.discard_draft(db.session, me(), slug)
+    flash("Your draft was discarded; the published article is unchanged.")
+    return redirect(url_for("reader.article", slug=slug), 303)
+
+
+@bp.post("/<slug>/revisions/<int:number>/minor")
+def minor(slug: str, number: int) -> ResponseReturnValue:
+    form = MinorForm()
+    if not form.validate_on_submit():
+        return render_editor(slug, error=EXPIRED, status=400)
+    revision = author_revisions.set_minor(db.session, me(), slug, number, form.minor.data == "1")
+    flash(
+        f"Version {number} is marked minor: hidden from the public history."
+        if revision.is_minor
+        else f"Version {number} is listed in the public history again."
+    )
+    return redirect(url_for("author.edit", slug=slug, _anchor="revisions"), 303)
+
+
+@bp.post("/<slug>/upload")
+def upload(slug: str) -> ResponseReturnValue:
+    """A new revision from a file; a bad file gets a one-line reason and writes nothing."""
+    form = UploadForm()
+    try:
+        if not form.validate_on_submit():
+            raise EXPIRED
+        file = form.file.data
+        if file is None or not file.filename:
+            raise Invalid("Choose a file to upload.")
+        result = author_revisions.upload_revision(
+            db.session, me(), slug, file.read(), form.summary.data
+        )
+    except (Invalid, Conflict) as error:
+        return render_editor(slug, upload_error=error, status=error.status)
+    flash(f"Version {result.revision.number} is published from {file.filename}.")
+    return redirect(url_for("reader.article", slug=slug), 303)

@@ -1,0 +1,73 @@
+"""Forms of the author's editor, and reading its sections out of a submitted form.
+
+The editor is one form holding every section (``sections-<i>-key``, ``-kind``, ``-heading``,
+``-text``), so that each of its buttons (save, add, remove, move, apply a suggestion, preview,
+publish) carries what the author typed, with or without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, StringField
+
+from corrections.models import SectionKind
+from corrections.services.draft_rules import MAX_SECTIONS, DraftSection
+from corrections.services.errors import Invalid
+
+
+class EditorForm(FlaskForm):
+    version = HiddenField()
+    summary = StringField("Summary of the changes (shown in the history)")
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
+class DiscardForm(FlaskForm):
+    pass
+
+
+class MinorForm(FlaskForm):
+    minor = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField("A file in the article format (UTF-8 text, at most 1 MB)")
+    summary = StringField("Summary of the changes")
+
+
+def version_of(form: EditorForm | VersionForm) -> int:
+    raw = form.version.data or ""
+    if not raw.isdigit():
+        raise Invalid("This form is missing the draft's version; reload the editor.")
+    return int(raw)
+
+
+def sections_from(formdata: MultiDict[str, str]) -> list[DraftSection]:
+    """The sections as submitted, in order (one more than allowed, so the limit shows)."""
+    sections = []
+    for index in range(MAX_SECTIONS + 1):
+        prefix = f"sections-{index}-"
+        if prefix + "key" not in formdata:
+            break
+        kind = SectionKind.UPDATES if formdata.get(prefix + "kind") == "updates" else None
+        sections.append(
+            DraftSection(
+                formdata.get(prefix + "key", ""),
+                formdata.get(prefix + "heading", ""),
+                kind or SectionKind.BODY,
+                formdata.get(prefix + "text", ""),
+            )
+        )
+    return sections
+
+
+def parse_op(raw: str | None) -> tuple[str, int | None]:
+    """``"up:3"`` -> ``("up", 3)``; a bare ``"save"`` -> ``("save", None)``."""
+    name, _, argument = (raw or "save").partition(":")
+    if argument and not argument.isdigit():
+        raise Invalid("That button is not known; reload the editor.")
+    return name, int(argument) if argument else None

@@ -1,0 +1,227 @@
+"""The moderators' queue at ``/moderate``: tabs with counts, filters, and the decisions on
+comments, one at a time, selected in bulk, or all from one author.
+
+Moderators, authors and admins only: signed-out visitors are sent to sign in, readers get a
+403 page. Bans, word lists and the log are in ``moderation_lists`` (same blueprint).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import MultiDict
+
+from corrections.db import utcnow
+from corrections.extensions import db, login_manager
+from corrections.models import Role
+from corrections.services import moderation, moderation_queue
+from corrections.services.errors import Conflict, Invalid
+from corrections.services.users import require_role
+from corrections.web.auth import me
+from corrections.web.moderation_forms import ACTIONS, REASONS, AuthorForm, BulkForm, RejectForm
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderate")
+log = logging.getLogger(__name__)
+
+CORRECTION_PAGE = "moderate_corrections.show"  # the lead's page; linked once it exists
+DONE = {
+    "approve": "approved",
+    "reject": "rejected",
+    "spam": "marked as spam",
+    "delete": "deleted",
+}
+
+
+@bp.before_request
+def moderators_only() -> ResponseReturnValue | None:
+    """Signed out: to the sign-in page. Signed in below moderator: 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require_role(me(), Role.MODERATOR)  # the services check again, inside their transaction
+    return None
+
+
+def pending_label() -> str:
+    """The count beside "Moderate" in the header ("12", "1,000+")."""
+    try:
+        return str(moderation_queue.pending_total(db.session))
+    except SQLAlchemyError:  # the header must not turn an error page into a crash
+        log.warning("could not count the moderation queue", exc_info=True)
+        return ""
+
+
+def correction_page(correction_id: int) -> str | None:
+    """The correction's moderation page, when that blueprint is installed."""
+    if CORRECTION_PAGE not in current_app.view_functions:
+        return None
+    rule = next(current_app.url_map.iter_rules(CORRECTION_PAGE))
+    (name,) = rule.arguments or ("correction_id",)
+    return url_for(CORRECTION_PAGE, **{name: correction_id})
+
+
+@bp.app_template_filter("queue_age")
+def queue_age(moment: datetime) -> str:
+    """How long an item has waited, roughly: "5 minutes", "3 hours", "2 days"."""
+    seconds = max(0, int((utcnow() - moment).total_seconds()))
+    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return "under a minute"
+
+
+@bp.app_context_processor
+def _moderation_helpers() -> dict[str, object]:
+    return {"moderation_pending": pending_label, "correction_page": correction_page}
+
+
+@dataclass(frozen=True)
+class QueueArgs:
+    """Which view of the queue: tab, filters, order and page, read from a query string."""
+
+    tab: str = moderation_queue.TABS[0]
+    article: int | None = None
+    section: int | None = None
+    order: str | None = None  # "newest" or "oldest"; None is the tab's own order
+    after: int | None = None
+
+    @classmethod
+    def parse(cls, args: MultiDict) -> QueueArgs:
+        tab = args.get("tab", "")
+        order = args.get("order")
+        return cls(
+            tab=tab if tab in moderation_queue.TABS else cls.tab,
+            article=args.get("article", type=int),
+            section=args.get("section", type=int),
+            order=order if order in ("newest", "oldest") else None,
+            after=args.get("after", type=int),
+        )
+
+    @classmethod
+    def from_back(cls, back: str | None) -> QueueArgs:
+        return cls.parse(MultiDict(parse_qsl(back or "")))
+
+    def query(self, **changes: object) -> dict[str, object]:
+        values = {**asdict(self), **changes}
+        return {k: v for k, v in values.items() if v is not None}
+
+    @property
+    def newest_first(self) -> bool | None:
+        return None if self.order is None else self.order == "newest"
+
+
+def render_queue(
+    args: QueueArgs, *, error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    screen = moderation_queue.queue_screen(
+        db.session,
+        me(),
+        tab=args.tab,
+        article_id=args.article,
+        section_id=args.section,
+        after=args.after,
+        newest_first=args.newest_first,
+    )
+    page = render_template(
+        "moderation/queue.html",
+        screen=screen,
+        args=args,
+        back=urlencode(args.query()),
+        tabs=moderation_queue.TAB_LABELS,
+        reasons=REASONS,
+        actions=ACTIONS,
+        error=error,
+    )
+    return page, status
+
+
+def back_to(args: QueueArgs) -> ResponseReturnValue:
+    return redirect(url_for("moderation.queue", **args.query()), 303)
+
+
+def form_problem(form: RejectForm) -> str:
+    messages = [m for errors in form.errors.values() for m in errors]
+    return "Please check the form: " + " ".join(messages)
+
+
+@bp.get("")
+def queue() -> ResponseReturnValue:
+    return render_queue(QueueArgs.parse(request.args))
+
+
+@bp.post("/comments/<int:comment_id>/<any(approve, reject, spam, delete):action>")
+def decide(comment_id: int, action: str) -> ResponseReturnValue:
+    form = RejectForm()
+    args = QueueArgs.from_back(form.back.data)
+    if not form.validate():
+        return render_queue(args, error=form_problem(form), status=422)
+    try:
+        moderation.decide_comment(
+            db.session,
+            me(),
+            comment_id,
+            action,
+            form.reason.data,
+            form.note.data,
+            expected=form.seen.data,
+        )
+    except (Invalid, Conflict) as exc:
+        return render_queue(args, error=exc.message, status=exc.status)
+    flash(f"Comment #{comment_id} {DONE[action]}.", "info")
+    return back_to(args)
+
+
+@bp.post("/comments/bulk")
+def bulk() -> ResponseReturnValue:
+    form = BulkForm()
+    args = QueueArgs.from_back(form.back.data)
+    if not form.validate():
+        return render_queue(args, error=form_problem(form), status=422)
+    try:
+        result = moderation.bulk_decide(
+            db.session,
+            me(),
+            form.ids.data or [],
+            form.action.data or "",
+            form.reason.data,
+            form.note.data,
+            expected=form.seen.data,
+        )
+    except (Invalid, Conflict) as exc:
+        return render_queue(args, error=exc.message, status=exc.status)
+    flash(summary(form.action.data or "", result), "info")
+    return back_to(args)
+
+
+@bp.post("/comments/<int:comment_id>/author")
+def all_from_author(comment_id: int) -> ResponseReturnValue:
+    form = AuthorForm()
+    args = QueueArgs.from_back(form.back.data)
+    if not form.validate():
+        return render_queue(args, error=form_problem(form), status=422)
+    try:
+        result = moderation.decide_all_from_author(
+            db.session, me(), comment_id, form.action.data or "", form.reason.data, form.note.data
+        )
+    except (Invalid, Conflict) as exc:
+        return render_queue(args, error=exc.message, status=exc.status)
+    flash(summary(form.action.data or "", result, " from this author"), "info")
+    return back_to(args)
+
+
+def summary(action: str, result: moderation.BulkResult, whose: str = "") -> str:
+    done = DONE.get(action, action)
+    text = f"{result.changed} comment{'' if result.changed == 1 else 's'}{whose} {done}"
+    if result.skipped:
+        text += f"; {result.skipped} skipped (already decided, or not open to this)"
+    return text + "."
+
+
+from corrections.web import moderation_lists  # noqa: E402, F401 - its routes join this blueprint

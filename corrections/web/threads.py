@@ -1,0 +1,153 @@
+"""The thread beside each section: posting, replying, editing, deleting, flagging."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from corrections.extensions import db, limiter
+from corrections.services import comments, threads
+from corrections.services.anchors import QuoteInput, latest_section
+from corrections.services.errors import Conflict, Invalid, ServiceError
+from corrections.web import own_comments
+from corrections.web.protection import client_submitter, idempotency_key, reporter_key
+from corrections.web.reader import render_article
+from corrections.web.thread_forms import CommentForm, DeleteForm, EditForm, FlagForm
+
+bp = Blueprint("threads", __name__)
+
+
+def comment_limit() -> str:
+    return current_app.config["RATELIMIT_COMMENTS"]
+
+
+def viewer() -> threads.Viewer:
+    user_id = current_user.id if current_user.is_authenticated else None
+    return threads.Viewer(user_id=user_id, own_ids=tuple(own_comments.read()))
+
+
+def comment_url(comment_id: int) -> str:
+    slug, _key = comments.locate(db.session, comment_id)
+    return url_for("reader.article", slug=slug, _anchor=f"c-{comment_id}")
+
+
+def quote_of(form: CommentForm) -> QuoteInput:
+    return QuoteInput(
+        form.quote.data or "", form.quote_prefix.data or "", form.quote_suffix.data or ""
+    )
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.post("/a/<slug>/s/<key>/comments")
+@limiter.limit(comment_limit, methods=["POST"])
+def post(slug: str, key: str):
+    form = CommentForm()
+    try:
+        if not form.validate():
+            raise Invalid("This form has expired; please send it again.")
+        form.check()
+        parent = form.parent_id.data
+        result = comments.post_comment(
+            db.session,
+            slug=slug,
+            section_key=key,
+            body=form.body.data or "",
+            submitter=client_submitter(form.author_name.data or "", form.author_email.data),
+            site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
+            parent_id=int(parent) if parent and parent.isdigit() else None,
+            quote=quote_of(form),
+            idempotency_key=idempotency_key("comment", form.form_token.data),
+        )
+    except Invalid as error:
+        return render_article(slug, form_state=(key, form, error), status=422)
+    comment = result.comment
+    if comment.status.value == "pending":
+        flash("Thank you. Your comment is awaiting moderation; only you can see it for now.")
+    else:
+        flash("Your comment is published.")
+    response = redirect(url_for("reader.article", slug=slug, _anchor=f"c-{comment.id}"), 303)
+    if result.edit_secret:
+        own_comments.remember(response, comment.id, result.edit_secret)
+    return response
+
+
+@bp.get("/a/<slug>/s/<key>/comments")
+def page(slug: str, key: str):
+    target = latest_section(db.session, slug, key)
+    after = request.args.get("after", type=int)
+    thread = threads.thread_page(
+        db.session, target.section.section_id, after=after, viewer=viewer()
+    )
+    return render_template("threads/page.html", target=target, thread=thread, after=after)
+
+
+@bp.get("/a/<slug>/s/<key>/reply/<int:comment_id>")
+def reply(slug: str, key: str, comment_id: int):
+    target = latest_section(db.session, slug, key)
+    form = CommentForm(parent_id=str(comment_id)).prepare()
+    parent = comments.get_published(db.session, comment_id, target.section.section_id)
+    return render_template("threads/reply.html", target=target, parent=parent, form=form)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit(comment_id: int):
+    secret = own_comments.secret_for(comment_id)
+    comment = comments.get_own(db.session, comment_id, user=_user(), edit_secret=secret)
+    form = EditForm(body=comment.body_source)
+    error = None
+    if form.validate_on_submit():
+        try:
+            comments.edit_comment(
+                db.session,
+                comment_id,
+                form.body.data or "",
+                user=_user(),
+                edit_secret=secret,
+                site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
+            )
+        except Invalid as exc:
+            error = exc
+        else:
+            flash("Your comment was changed.")
+            return redirect(comment_url(comment_id), 303)
+    status = 422 if error else 200
+    return render_template("threads/edit.html", comment=comment, form=form, error=error), status
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+def delete(comment_id: int):
+    if not DeleteForm().validate():
+        raise Invalid("This form has expired; please try again.")
+    url = comment_url(comment_id)
+    comments.delete_comment(
+        db.session, comment_id, user=_user(), edit_secret=own_comments.secret_for(comment_id)
+    )
+    flash("Your comment was deleted.")
+    return redirect(url, 303)
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@limiter.limit(comment_limit, methods=["POST"])
+def flag(comment_id: int):
+    comment = comments.get_published(db.session, comment_id)
+    form = FlagForm()
+    error: ServiceError | None = None
+    if form.validate_on_submit():
+        try:
+            comments.flag_comment(
+                db.session,
+                comment_id,
+                reason=form.reason.data or "",
+                note=form.note.data or "",
+                reporter_key=reporter_key(),
+            )
+        except (Invalid, Conflict) as exc:
+            error = exc
+        else:
+            flash("Thank you. The moderators will look at this comment.")
+            return redirect(comment_url(comment_id), 303)
+    status = 422 if error else 200
+    return render_template("threads/flag.html", comment=comment, form=form, error=error), status

@@ -1,0 +1,68 @@
+"""A reader's journey in Chromium: select words, suggest a correction, comment, reply, flag."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def select_text(page: Page, section_key: str, words: str) -> None:
+    """Select ``words`` inside a section's text, as a reader dragging the mouse would."""
+    page.evaluate(
+        """([key, words]) => {
+            const root = document.querySelector(`#s-${key} .section-text`);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(words);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + words.length);
+                    const selection = window.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    return;
+                }
+            }
+            throw new Error("words not found: " + words);
+        }""",
+        [section_key, words],
+    )
+
+
+def test_a_reader_suggests_a_correction_from_selected_words(page: Page, demo_url: str):
+    page.goto(demo_url)
+    select_text(page, "introduction", "412 homes")
+    toolbar = page.get_by_role("toolbar", name="Selected words")
+    toolbar.get_by_role("button", name="Suggest a correction").click()
+    expect(page.get_by_label(re.compile("wrong|quote", re.I)).first).to_have_value("412 homes")
+    page.get_by_label(re.compile("proposed|should say|instead", re.I)).first.fill("415 homes")
+    page.locator("input[name='links-0']").fill("https://example.org/council-figures")
+    page.locator("input[name='links-1']").fill("example.net/fire-service")
+    page.get_by_label(re.compile("name", re.I)).first.fill("Ann Reader")
+    page.get_by_role("button", name=re.compile("send|suggest|submit", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/c/[\w-]+$"))
+    expect(page.get_by_text(re.compile("pending", re.I)).first).to_be_visible()
+    expect(page.get_by_text("example.net").first).to_be_visible()
+    assert page.dialogs == []
+
+
+def test_a_reader_comments_with_a_quote_then_replies(page: Page, demo_url: str):
+    page.goto(demo_url)
+    select_text(page, "what-happened", "118 millimetres of rain")
+    page.get_by_role("toolbar", name="Selected words").get_by_role(
+        "button", name="Comment on this"
+    ).click()
+    section = page.locator("#s-what-happened")
+    expect(section.locator("[data-quote-field]")).to_have_value("118 millimetres of rain")
+    section.get_by_label("Your name").fill("Ann")
+    section.get_by_label("Your comment", exact=True).fill(
+        "The Met Office says **121**, see https://example.org"
+    )
+    section.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("awaiting moderation").first).to_be_visible()
+    comment = page.locator("#s-what-happened .comment").first
+    expect(comment.locator(".comment-quote")).to_contain_text("118 millimetres of rain")
+    expect(comment.locator("strong")).to_have_text("121")

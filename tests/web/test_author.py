@@ -1,0 +1,397 @@
+"""The author's editor: who may use it, and every button working without JavaScript."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from corrections.models import AnchorState, ModerationAction, Revision, RevisionKind, Role
+from corrections.services import decisions
+from corrections.services.articles import read_article
+from corrections.text.article_format import MAX_FILE_BYTES
+from tests.forms import hidden_fields
+
+EDITOR = "/author/demo"
+
+
+class _EditorForm(HTMLParser):
+    """Every field of the editor form, as a browser would send it (without a button)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._inside = False
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._inside = a.get("id") == "editor-form"
+        elif self._inside and tag == "input" and a.get("type") not in ("submit", "file"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif self._inside and tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._inside = False
+
+
+def editor_fields(html: str) -> dict[str, str]:
+    parser = _EditorForm()
+    parser.feed(html)
+    parser.close()
+    assert parser.fields, "no editor form in the page"
+    return parser.fields
+
+
+def field_for(fields: dict[str, str], key: str, part: str) -> str:
+    index = next(n for n, v in fields.items() if n.endswith("-key") and v == key).split("-")[1]
+    return f"sections-{index}-{part}"
+
+
+@pytest.fixture
+def author_client(client, make_user, login, demo_article):
+    make_user("author@example.org", Role.AUTHOR)
+    login(client, "author@example.org")
+    return client
+
+
+def submit(client, changes=None, op="save", html=None):
+    html = html or client.get(EDITOR).get_data(as_text=True)
+    fields = editor_fields(html)
+    for (key, part), value in (changes or {}).items():
+        fields[field_for(fields, key, part) if key else part] = value
+    return client.post(EDITOR, data={**fields, "op": op})
+
+
+def page(client, path=EDITOR):
+    return client.get(path).get_data(as_text=True)
+
+
+def revisions(session):
+    return session.scalar(select(func.count()).select_from(Revision))
+
+
+# Who may ------------------------------------------------------------------------------------
+
+
+ROUTES = [
+    ("get", EDITOR),
+    ("get", f"{EDITOR}/preview"),
+    ("post", EDITOR),
+    ("post", f"{EDITOR}/autosave"),
+    ("post", f"{EDITOR}/rebase"),
+    ("post", f"{EDITOR}/discard"),
+    ("post", f"{EDITOR}/revisions/1/minor"),
+    ("post", f"{EDITOR}/upload"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_signed_out_visitors_are_sent_to_sign_in(client, demo_article, method, path):
+    response = getattr(client, method)(path)
+    if method == "post":  # CSRF is checked first: no token, no entry
+        assert response.status_code in (302, 400)
+    else:
+        assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.READER, Role.MODERATOR])
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_readers_and_moderators_are_refused(
+    client, make_user, login, csrf_token, demo_article, role, method, path
+):
+    make_user("user@example.org", role)
+    login(client, "user@example.org")
+    data = {"csrf_token": csrf_token(client, "/account")} if method == "post" else None
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.AUTHOR, Role.ADMIN])
+def test_authors_and_admins_get_the_editor(client, make_user, login, demo_article, role):
+    make_user("writer@example.org", role)
+    login(client, "writer@example.org")
+    response = client.get(EDITOR)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Publish version 2" in html and 'id="e-what-happened"' in html
+    assert "412 homes had been evacuated" in html
+    assert client.get(f"{EDITOR}/preview").status_code == 200
+
+
+def test_the_article_page_links_to_the_editor_for_authors_only(
+    app, make_user, login, author_client
+):
+    assert f'href="{EDITOR}">Edit</a>' in page(author_client, "/a/demo")
+    reader = app.test_client()
+    make_user("reader@example.org", Role.READER)
+    login(reader, "reader@example.org")
+    assert ">Edit</a>" not in page(reader, "/a/demo")
+    assert ">Edit</a>" not in page(app.test_client(), "/a/demo")
+
+
+def test_the_editor_loads_its_script_and_has_no_inline_script(author_client):
+    response = author_client.get(EDITOR)
+    html = response.get_data(as_text=True)
+    assert '<script src="/static/editor.js" defer></script>' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_form_without_its_csrf_token_is_refused(author_client, session):
+    fields = editor_fields(page(author_client))
+    del fields["csrf_token"]
+    assert author_client.post(EDITOR, data={**fields, "op": "publish"}).status_code == 400
+    assert revisions(session) == 1
+
+
+# Editing without JavaScript --------------------------------------------------------------------
+
+
+def test_saving_keeps_the_typed_text_in_the_draft_only(author_client, session):
+    response = submit(author_client, {("introduction", "text"): "A new start."})
+    assert response.status_code == 303
+    html = page(author_client, response.headers["Location"])
+    assert "Draft saved." in html and ">A new start.</textarea>" in html
+    assert read_article(session, "demo").sections[0].text.startswith("Heavy rain")
+
+
+def test_adding_a_section_redirects_to_it(author_client):
+    response = submit(author_client, op="add:1")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("#e-new-section")
+    html = page(author_client)
+    assert 'value="NEW SECTION"' in html and 'id="e-new-section"' in html
+
+
+def test_moving_and_removing_sections(author_client):
+    submit(author_client, op="down:1")
+    fields = editor_fields(page(author_client))
+    assert fields["sections-1-key"] == "who-was-responsible"
+    assert fields["sections-2-key"] == "what-happened"
+    response = submit(author_client, op="remove:2")
+    assert response.headers["Location"].endswith("#e-who-was-responsible")
+    assert "what-happened" not in editor_fields(page(author_client)).values()
+
+
+def test_an_empty_heading_is_refused_and_what_was_typed_is_kept(author_client):
+    response = submit(
+        author_client, {("what-happened", "heading"): "", ("what-happened", "text"): "Kept words."}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Section 2 needs a heading" in html and ">Kept words.</textarea>" in html
+    assert 'name="sections-1-heading" value="" maxlength="200" autocomplete="off" aria-inv' in html
+
+
+def test_publishing_through_the_form_makes_version_two(author_client, session):
+    response = submit(
+        author_client,
+        {("introduction", "text"): "Rewritten.", (None, "summary"): "Rewrote the introduction"},
+        op="publish",
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith("/a/demo")
+    view = read_article(session, "demo")
+    assert view.revision.number == 2 and view.revision.kind == RevisionKind.EDIT
+    assert view.revision.summary == "Rewrote the introduction"
+    assert view.sections[0].text == "Rewritten."
+    assert "Version 2 is published." in page(author_client, "/a/demo")
+
+
+def test_publishing_without_a_summary_is_refused_and_the_draft_kept(author_client, session):
+    response = submit(author_client, {("introduction", "text"): "Rewritten."}, op="publish")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Say in a few words what changed" in html
+    assert ">Rewritten.</textarea>" in html and revisions(session) == 1
+
+
+def test_the_preview_shows_the_draft_marked_not_published(author_client):
+    response = submit(author_client, {("introduction", "text"): "Only a draft."}, op="preview")
+    assert response.headers["Location"].endswith(f"{EDITOR}/preview")
+    html = page(author_client, f"{EDITOR}/preview")
+    assert "Preview — not published" in html and "<p>Only a draft.</p>" in html
+    assert "Only a draft." not in page(author_client, "/a/demo")
+
+
+def test_discarding_the_draft(author_client, session):
+    submit(author_client, {("introduction", "text"): "Scrap this."})
+    fields = hidden_fields(page(author_client), f"{EDITOR}/discard")
+    assert author_client.post(f"{EDITOR}/discard", data=fields).status_code == 303
+    assert "Scrap this." not in page(author_client)
+
+
+# Autosave ---------------------------------------------------------------------------------------
+
+
+def test_autosave_answers_the_new_version_and_refuses_a_stale_one(author_client):
+    fields = editor_fields(page(author_client))
+    fields[field_for(fields, "introduction", "text")] = "Typed."
+    fields[field_for(fields, "what-happened", "heading")] = "WHAT WE SAW"
+    saved = author_client.post(f"{EDITOR}/autosave", data=fields)
+    assert saved.status_code == 200
+    body = saved.get_json()
+    assert body["version"] == 2 and body["keys"][1] == "what-happened"
+    stale = author_client.post(f"{EDITOR}/autosave", data=fields)  # still version 1
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "conflict"
+    assert "another tab" in stale.get_json()["error"]["message"]
+
+
+def test_autosave_reports_a_refused_draft_as_json(author_client):
+    fields = editor_fields(page(author_client))
+    fields[field_for(fields, "what-happened", "heading")] = ""
+    refused = author_client.post(f"{EDITOR}/autosave", data=fields)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "sections-1-heading": ["Section 2 needs a heading; only the first section may go without."]
+    }
+
+
+# Someone published meanwhile ----------------------------------------------------------------------
+
+
+def accept(session, make_user, make_correction, apply_text=True):
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    correction, _ = make_correction()
+    decisions.accept(
+        session,
+        moderator,
+        correction.id,
+        update_text="An earlier version said 412 homes.",
+        apply_text=apply_text,
+        expected_version=correction.version,
+    )
+    return correction
+
+
+def test_the_conflict_screen_shows_what_changed_and_rebasing_lets_the_author_publish(
+    author_client, session, make_user, make_correction
+):
+    submit(author_client, {("what-happened", "text"): "Rewritten by the author."})
+    accept(session, make_user, make_correction)
+
+    refused = submit(author_client, {(None, "summary"): "Rewrote it"}, op="publish")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Version 2 was published after your draft started from version 1" in html
+    assert "<del>412</del><ins>415</ins>" in html
+    assert "Take the newer text where I made no change" in html
+    assert revisions(session) == 2
+
+    fields = hidden_fields(html, f"{EDITOR}/rebase")
+    rebased = author_client.post(f"{EDITOR}/rebase", data=fields)
+    assert rebased.status_code == 303
+    html = page(author_client)
+    assert "Took the newer text of: Introduction." in html
+    assert "415 homes" in html and "Rewritten by the author." in html
+    assert "was published after your draft started" not in html
+
+    published = submit(author_client, {(None, "summary"): "Rewrote it"}, op="publish", html=html)
+    assert published.status_code == 303
+    view = read_article(session, "demo")
+    assert view.revision.number == 3 and "415 homes" in view.sections[0].text
+    assert view.sections[1].text == "Rewritten by the author."
+
+
+def test_a_suggested_edit_is_applied_with_its_button_and_published(
+    author_client, session, make_user, make_correction
+):
+    correction = accept(session, make_user, make_correction, apply_text=False)
+    html = page(author_client)
+    assert "<del>412 homes</del>" in html and f'value="apply:{correction.id}"' in html
+
+    applied = submit(author_client, op=f"apply:{correction.id}", html=html)
+    assert applied.status_code == 303
+    html = page(author_client)
+    assert "Applied in your draft" in html and "415 homes had been evacuated" in html
+
+    submit(author_client, {(None, "summary"): "Applied a correction"}, op="publish", html=html)
+    session.expire_all()
+    assert "415 homes" in read_article(session, "demo").sections[0].text
+    assert correction.text_applied and correction.anchor.state == AnchorState.APPLIED
+
+
+# Versions and uploads -----------------------------------------------------------------------------
+
+
+def test_marking_a_version_minor_and_back(author_client, session):
+    html = page(author_client)
+    fields = hidden_fields(html, f"{EDITOR}/revisions/1/minor")
+    assert fields["minor"] == "1"
+    response = author_client.post(f"{EDITOR}/revisions/1/minor", data=fields)
+    assert response.status_code == 303 and response.headers["Location"].endswith("#revisions")
+    html = page(author_client)
+    assert "Version 1 is marked minor" in html
+    fields = hidden_fields(html, f"{EDITOR}/revisions/1/minor")
+    assert fields["minor"] == "0"
+    author_client.post(f"{EDITOR}/revisions/1/minor", data=fields)
+    assert not session.get(Revision, 1).is_minor
+    logged = session.scalars(select(ModerationAction.action).order_by(ModerationAction.id)).all()
+    assert logged == ["mark_minor", "unmark_minor"]
+
+
+def upload(client, data: bytes, name="article.txt", summary="From a file"):
+    fields = hidden_fields(page(client), f"{EDITOR}/upload")
+    # Encoded in memory: the test client would spool a body over 500 kB to a temporary file
+    # it never closes (a ResourceWarning, which the suite treats as an error).
+    boundary, body = encode_multipart(
+        MultiDict({**fields, "summary": summary, "file": FileStorage(io.BytesIO(data), name)})
+    )
+    return client.post(
+        f"{EDITOR}/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def test_uploading_a_file_publishes_the_next_version(author_client, session, demo_text):
+    response = upload(author_client, demo_text.replace("412 homes", "415 homes").encode())
+    assert response.status_code == 303
+    assert "Version 2 is published from article.txt." in page(author_client, "/a/demo")
+    view = read_article(session, "demo")
+    assert view.revision.summary == "From a file" and "415 homes" in view.sections[0].text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"caf\xe9 au lait", "The file is not UTF-8 text (byte 3 cannot be decoded)."),
+        (b"", "The file is empty."),
+        (b"a" * (MAX_FILE_BYTES + 1), "The file is 1,000,001 bytes; the limit is 1,000,000"),
+    ],
+)
+def test_a_bad_file_gets_a_one_line_error_and_writes_nothing(author_client, session, data, message):
+    response = upload(author_client, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(r'<p class="form-error" role="alert" id="upload-error">([^<]*)</p>', html)
+    assert error and message in error.group(1) and "\n" not in error.group(1)
+    assert revisions(session) == 1
+
+
+def test_an_unchanged_file_says_so(author_client, session, demo_text):
+    response = upload(author_client, demo_text.encode())
+    assert response.status_code == 409
+    assert "Nothing changed since version 1" in response.get_data(as_text=True)
+    assert revisions(session) == 1
+
+
+def test_a_draft_started_before_an_upload_shows_the_conflict(author_client, session, demo_text):
+    submit(author_client, {("introduction", "text"): "Mine."})
+    upload(author_client, demo_text.replace("WHAT NOW?", "WHAT NEXT?").encode())
+    html = page(author_client)
+    assert "Version 2 was published after your draft started from version 1" in html
+    assert "WHAT NEXT?" in html and "Take the newer text where I made no change" in html

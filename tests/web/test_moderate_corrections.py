@@ -1,0 +1,128 @@
+"""A correction's page for moderators, and deciding through it without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from corrections.models import CorrectionStatus, Role
+from corrections.services.articles import read_article
+from tests.forms import hidden_fields
+
+
+@pytest.fixture
+def moderator_client(app, client, make_user, login):
+    make_user("mod@example.org", Role.MODERATOR)
+    login(client, "mod@example.org")
+    return client
+
+
+def page(client, correction):
+    return client.get(f"/moderate/corrections/{correction.id}")
+
+
+def test_the_page_shows_the_passage_the_proposal_and_the_sources(moderator_client, make_correction):
+    correction, _ = make_correction()
+    html = page(moderator_client, correction).get_data(as_text=True)
+    assert "<mark>412 homes</mark>" in html
+    assert "These words are still in the latest version" in html
+    assert "415 homes" in html and "example.org</strong>" in html
+    assert 'rel="nofollow noopener noreferrer"' in html
+    assert (
+        "An earlier version said “412 homes”; 415 homes. (Sources: https://example.org/report)"
+        in html
+    )
+
+
+def test_accepting_through_the_form_publishes_version_two(
+    moderator_client, session, make_correction
+):
+    correction, _ = make_correction()
+    html = page(moderator_client, correction).get_data(as_text=True)
+    fields = hidden_fields(html, f"/moderate/corrections/{correction.id}/accept")
+    response = moderator_client.post(
+        f"/moderate/corrections/{correction.id}/accept",
+        data={
+            **fields,
+            "update_text": "An earlier version said 412 homes; it was 415.",
+            "apply_text": "y",
+        },
+    )
+    assert response.status_code == 303
+    done = moderator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Update 1 is published in version 2" in done
+    view = read_article(session, "demo")
+    assert view.revision.number == 2 and "415 homes" in view.sections[0].text
+    article = moderator_client.get("/a/demo").get_data(as_text=True)
+    assert "Version 2, updated" in article and 'id="update-1"' in article
+
+
+def test_a_stale_form_gets_409_and_the_current_state(moderator_client, session, make_correction):
+    correction, _ = make_correction()
+    html = page(moderator_client, correction).get_data(as_text=True)
+    accept_fields = hidden_fields(html, f"/moderate/corrections/{correction.id}/accept")
+    reject_fields = hidden_fields(html, f"/moderate/corrections/{correction.id}/reject")
+    moderator_client.post(
+        f"/moderate/corrections/{correction.id}/reject",
+        data={**reject_fields, "reason": "spam", "note": ""},
+    )
+    late = moderator_client.post(
+        f"/moderate/corrections/{correction.id}/accept",
+        data={**accept_fields, "update_text": "Late"},
+    )
+    assert late.status_code == 409
+    assert "decided or changed since you opened it" in late.get_data(as_text=True)
+    session.refresh(correction)
+    assert correction.status == CorrectionStatus.REJECTED
+
+
+def test_an_empty_update_text_is_refused_and_the_form_kept(moderator_client, make_correction):
+    correction, _ = make_correction()
+    html = page(moderator_client, correction).get_data(as_text=True)
+    fields = hidden_fields(html, f"/moderate/corrections/{correction.id}/accept")
+    response = moderator_client.post(
+        f"/moderate/corrections/{correction.id}/accept", data={**fields, "update_text": " "}
+    )
+    assert response.status_code == 422
+    assert "Write the update text." in response.get_data(as_text=True)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, make_correction):
+    correction, _ = make_correction()
+    response = page(client, correction)
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.READER, 403), (Role.MODERATOR, 200), (Role.AUTHOR, 200), (Role.ADMIN, 200)],
+)
+def test_only_moderators_and_above_see_the_page(
+    client, make_user, login, make_correction, role, status
+):
+    make_user("x@example.org", role)
+    login(client, "x@example.org")
+    correction, _ = make_correction()
+    assert page(client, correction).status_code == status
+    assert client.get("/moderate/articles/demo/updates/new").status_code == status
+
+
+def test_a_reader_cannot_post_a_decision(client, make_user, login, make_correction, csrf_token):
+    make_user("r@example.org")
+    login(client, "r@example.org")
+    correction, _ = make_correction()
+    token = csrf_token(client, "/a/demo")
+    response = client.post(
+        f"/moderate/corrections/{correction.id}/accept",
+        data={"csrf_token": token, "update_text": "x", "version": "1"},
+    )
+    assert response.status_code == 403
+
+
+def test_adding_an_update_by_hand(moderator_client, session, demo_article):
+    form = moderator_client.get("/moderate/articles/demo/updates/new").get_data(as_text=True)
+    response = moderator_client.post(
+        "/moderate/articles/demo/updates/new",
+        data={**hidden_fields(form), "update_text": "Power is back."},
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith("#update-1")
+    assert read_article(session, "demo").updates[0].body == "Power is back."
