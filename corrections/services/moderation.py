@@ -29,10 +29,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
-from corrections.models import Article, Comment, CommentStatus, Flag, Role, User
+from corrections.models import Comment, CommentStatus, Flag, Role, User
 from corrections.services.audit import record_action
+from corrections.services.comment_notices import comment_decided
 from corrections.services.errors import Conflict, Invalid, NotFound
-from corrections.services.outbox import enqueue
 from corrections.services.users import require_role
 
 MAX_BULK = 500
@@ -359,7 +359,7 @@ def _apply(
     _resolve_flags(session, comment.id, now)
     _log(session, moderator, comment, _LOGGED_AS[chosen.action], old, new, chosen.reason)
     if chosen.notify and old is CommentStatus.PENDING:
-        _notify(session, comment, new, chosen.reason)
+        comment_decided(session, comment, new, chosen.reason)
     return True
 
 
@@ -393,25 +393,3 @@ def _log(
         reason=reason,
         article_id=comment.article_id,
     )
-
-
-def _notify(session: Session, comment: Comment, new: CommentStatus, reason: str | None) -> None:
-    """Tell a commenter who left an email what became of their held comment."""
-    if new not in (CommentStatus.PUBLISHED, CommentStatus.REJECTED) or not comment.author_email:
-        return
-    article = session.get(Article, comment.article_id)
-    assert article is not None  # noqa: S101 - a comment's article is a foreign key
-    link = f"/a/{article.slug}#c-{comment.id}"
-    if new is CommentStatus.PUBLISHED:
-        subject = f"Your comment on “{article.title}” is published"
-        middle = (
-            f"Your comment on “{article.title}” has been approved and is now published:\n{link}"
-        )
-    else:
-        subject = f"Your comment on “{article.title}” was not published"
-        middle = (
-            f"Your comment on “{article.title}” was not published.\n"
-            f"The moderators' reason: {reason}.\n\nThe article: {link}"
-        )
-    body = f"Hello {comment.author_name},\n\n{middle}\n\nThank you for taking part.\n"
-    enqueue(session, comment.author_email, subject, body)

@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -20,11 +19,6 @@ from corrections.services.errors import Invalid, ServiceError
 from corrections.services.users import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
 
 bp = Blueprint("auth", __name__)
-
-CSRF_MESSAGE = (
-    "This form has expired or did not come from this site. "
-    "Please go back, reload the page and send it again."
-)
 
 
 class SignInForm(FlaskForm):
@@ -53,11 +47,6 @@ def _configure(_state) -> None:
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(_error: CSRFError) -> ResponseReturnValue:
-    return error_response(400, CSRF_MESSAGE)
 
 
 @bp.app_template_test("endpoint")

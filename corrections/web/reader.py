@@ -32,6 +32,7 @@ def render_article(
     state: list[object] | None = None
     if form_state is None:
         state = ["article", view.article.id, view.revision.id, view.latest_number]
+        state.append(view.revision.is_minor)  # the banner says "a minor revision"
         state += threads.thread_state(db.session, article_id=view.article.id)
         etag = caching.etag_of(state + caching.viewer_parts())
         unchanged = caching.not_modified(etag, private=True)
