@@ -25,11 +25,25 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Ids, numbers and versions are ``INTEGER`` columns: 32 bits on PostgreSQL. A larger number
+# in a URL, a query or a body can name nothing, and must be refused before it reaches SQL
+# (PostgreSQL raises "out of range", SQLite's driver an OverflowError beyond 64 bits).
+DB_INT_MAX = 2**31 - 1
 _IMMEDIATE = "corrections_sqlite_immediate"
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def database_int(text: str) -> int:
+    """``int(text)`` for a value that must fit an ``INTEGER`` column; ``ValueError`` if not.
+
+    Made for ``request.args.get(name, type=database_int)``, which then gives the default."""
+    value = int(text)
+    if not 0 <= value <= DB_INT_MAX:
+        raise ValueError(f"{value} is out of range")
+    return value
 
 
 def utcnow() -> datetime:

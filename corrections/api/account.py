@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from corrections.api.auth import BEARER, current_api_user, require_api_role
+from corrections.api.parsing import Blueprint
 from corrections.api.schemas import ErrorSchema
 from corrections.models import Role
 

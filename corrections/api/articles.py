@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from corrections.api.parsing import Blueprint
 from corrections.api.record_schemas import DiffQuerySchema, DiffSchema
 from corrections.api.schemas import (
     ArticleListSchema,

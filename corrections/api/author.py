@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
 from corrections.api.auth import BEARER, current_api_user, require_api_role
 from corrections.api.draft_schemas import (
@@ -22,6 +21,7 @@ from corrections.api.draft_schemas import (
     PublishedDraftSchema,
     RebasedSchema,
 )
+from corrections.api.parsing import Blueprint
 from corrections.api.schemas import ErrorSchema
 from corrections.extensions import db
 from corrections.models import Draft, Role

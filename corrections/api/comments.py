@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from corrections.api.parsing import Blueprint
 from corrections.api.schemas import (
     CommentPageSchema,
     CommentQuerySchema,

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, request
 from flask.wrappers import Response
-from flask_smorest import Blueprint
 
 from corrections.api.auth import bearer_token
 from corrections.api.correction_schemas import (
@@ -19,6 +18,7 @@ from corrections.api.correction_schemas import (
     CorrectionIdempotencySchema,
     TrackedCorrectionSchema,
 )
+from corrections.api.parsing import Blueprint
 from corrections.api.schemas import ErrorSchema
 from corrections.extensions import db
 from corrections.services import corrections

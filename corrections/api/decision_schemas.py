@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from corrections.api.schemas import database_int
 from corrections.services.decisions import REJECT_REASONS
 
-VERSION = ma.fields.Integer(
+VERSION = database_int(
     required=True,
-    validate=ma.validate.Range(min=1),
     metadata={"description": "The correction's `version` as last read; stale → 409"},
 )
 
@@ -69,7 +69,7 @@ class RejectSchema(ma.Schema):
 
 
 class DuplicateSchema(ma.Schema):
-    duplicate_of = ma.fields.Integer(required=True)
+    duplicate_of = database_int(required=True)
     expected_version = VERSION
 
 

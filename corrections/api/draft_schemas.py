@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from corrections.api.schemas import database_int
 from corrections.services.draft_rules import MAX_SECTION_CHARS, MAX_SECTIONS
 from corrections.services.draft_store import MAX_SUMMARY_CHARS
 from corrections.text.article_format import MAX_HEADING_CHARS
 
-EXPECTED_VERSION = ma.fields.Integer(
+EXPECTED_VERSION = database_int(
     required=True,
-    validate=ma.validate.Range(min=1),
     metadata={"description": "The draft's `version` as last read; stale → 409"},
 )
 

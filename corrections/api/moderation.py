@@ -12,10 +12,10 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app
-from flask_smorest import Blueprint
 
 from corrections.api.auth import BEARER, current_api_user, require_api_role
-from corrections.api.schemas import ErrorSchema
+from corrections.api.parsing import Blueprint
+from corrections.api.schemas import ErrorSchema, database_int
 from corrections.extensions import db
 from corrections.models import BanKind, Comment, Role
 from corrections.services import bans, moderation, moderation_queue
@@ -45,8 +45,11 @@ class QueueQuerySchema(ma.Schema):
         },
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
-    after = ma.fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "The 'next' of a page"}
+    after = database_int(
+        minimum=0,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The 'next' of a page"},
     )
 
 
@@ -116,8 +119,8 @@ class DecidedCommentSchema(ma.Schema):
 
 class NewBanSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in BanKind]))
-    comment_id = ma.fields.Integer(load_default=None, allow_none=True)
-    user_id = ma.fields.Integer(load_default=None, allow_none=True)
+    comment_id = database_int(load_default=None, allow_none=True)
+    user_id = database_int(load_default=None, allow_none=True)
     email = ma.fields.String(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=254)
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from corrections.api.auth import BEARER, current_api_user, require_api_role
 from corrections.api.decision_schemas import (
     AcceptedSchema,
@@ -16,6 +14,7 @@ from corrections.api.decision_schemas import (
     NeedsInfoSchema,
     RejectSchema,
 )
+from corrections.api.parsing import Blueprint
 from corrections.api.schemas import ErrorSchema
 from corrections.extensions import db
 from corrections.models import Correction, Role

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from corrections.api.schemas import UpdateSchema
-
-VERSION_NUMBER = {"required": True, "validate": ma.validate.Range(min=1)}
+from corrections.api.schemas import UpdateSchema, database_int
 
 
 class DiffQuerySchema(ma.Schema):
-    from_ = ma.fields.Integer(
-        data_key="from", metadata={"description": "The version compared from"}, **VERSION_NUMBER
+    from_ = database_int(
+        required=True, data_key="from", metadata={"description": "The version compared from"}
     )
-    to = ma.fields.Integer(metadata={"description": "The version compared to"}, **VERSION_NUMBER)
+    to = database_int(required=True, metadata={"description": "The version compared to"})
 
 
 class SectionDiffSchema(ma.Schema):

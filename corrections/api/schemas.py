@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from corrections.db import DB_INT_MAX
+
+
+def database_int(*, minimum: int = 1, **kwargs) -> ma.fields.Integer:
+    """An id, number or version sent by a client: beyond what an ``INTEGER`` column holds it
+    can name nothing, so it is refused with the field's message (422), never sent to SQL."""
+    return ma.fields.Integer(validate=ma.validate.Range(min=minimum, max=DB_INT_MAX), **kwargs)
+
 
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Stable error code"})
     message = ma.fields.String(required=True, metadata={"description": "For people"})
     fields = ma.fields.Dict(
         keys=ma.fields.String(),
-        values=ma.fields.List(ma.fields.String()),
-        metadata={"description": "Messages per invalid field"},
+        # A list of messages; for a field of a nested object or list, an object of the same
+        # shape (``{"quote": {"exact": [...]}}``, ``{"links": {"0": [...]}}``).
+        values=ma.fields.Raw(),
+        metadata={"description": "Messages per invalid field (nested for nested fields)"},
     )
 
 
@@ -95,7 +105,7 @@ class NewCommentSchema(ma.Schema):
     body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10_000))
     author_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
     author_email = ma.fields.String(load_default=None, allow_none=True)
-    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    parent_id = database_int(load_default=None, allow_none=True)
     quote = ma.fields.Nested(QuoteSchema, load_default=None, allow_none=True)
 
 

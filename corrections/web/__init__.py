@@ -8,6 +8,7 @@ from corrections.web import (
     admin,
     auth,
     author,
+    converters,
     corrections,
     filters,
     health,
@@ -22,6 +23,7 @@ from corrections.web import (
 
 
 def register(app: Flask) -> None:
+    converters.register(app)
     session_user.register(app)
     filters.register(app)
     security.register(app)

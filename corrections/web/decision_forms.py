@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange
 
+from corrections.db import DB_INT_MAX
 from corrections.services.decisions import REJECT_REASONS
 
 
@@ -22,7 +24,10 @@ class RejectForm(FlaskForm):
 
 
 class DuplicateForm(FlaskForm):
-    duplicate_of = IntegerField("Number of the earlier correction")
+    duplicate_of = IntegerField(
+        "Number of the earlier correction",
+        validators=[NumberRange(1, DB_INT_MAX, "There is no correction with that number.")],
+    )
     version = HiddenField()
 
 

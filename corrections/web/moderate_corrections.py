@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from corrections.db import database_int
 from corrections.extensions import db
 from corrections.models import Role
 from corrections.services import decisions, review
@@ -58,16 +59,19 @@ def show(correction_id: int):
 
 
 def _version(form) -> int:
-    raw = form.version.data or ""
-    if not raw.isdigit():
-        raise Invalid("This form is missing its version; reload the page.")
-    return int(raw)
+    try:
+        return database_int(form.version.data or "")
+    except ValueError:
+        raise Invalid("This form is missing its version; reload the page.") from None
 
 
 def _decide(correction_id: int, name: str, call):
     form = FORMS[name]()
     if not form.validate_on_submit():
-        return render_review(correction_id, error=Invalid("This form expired; try again."))
+        problems = [m for field, ms in form.errors.items() if field != "csrf_token" for m in ms]
+        if not problems:
+            return render_review(correction_id, error=Invalid("This form expired; try again."))
+        return render_review(correction_id, error=Invalid(" ".join(problems)), active=(name, form))
     try:
         message = call(form)
     except (Invalid, Conflict) as error:

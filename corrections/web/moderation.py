@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
-from corrections.db import utcnow
+from corrections.db import database_int, utcnow
 from corrections.extensions import db, login_manager
 from corrections.models import Role
 from corrections.services import moderation, moderation_queue
@@ -30,7 +30,7 @@ from corrections.web.moderation_forms import ACTIONS, REASONS, AuthorForm, BulkF
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 log = logging.getLogger(__name__)
 
-CORRECTION_PAGE = "moderate_corrections.show"  # the lead's page; linked once it exists
+CORRECTION_PAGE = "moderate_corrections.show"  # deciding a correction; linked when installed
 DONE = {
     "approve": "approved",
     "reject": "rejected",
@@ -61,9 +61,7 @@ def correction_page(correction_id: int) -> str | None:
     """The correction's moderation page, when that blueprint is installed."""
     if CORRECTION_PAGE not in current_app.view_functions:
         return None
-    rule = next(current_app.url_map.iter_rules(CORRECTION_PAGE))
-    (name,) = rule.arguments or ("correction_id",)
-    return url_for(CORRECTION_PAGE, **{name: correction_id})
+    return url_for(CORRECTION_PAGE, correction_id=correction_id)
 
 
 @bp.app_template_filter("queue_age")
@@ -98,10 +96,10 @@ class QueueArgs:
         order = args.get("order")
         return cls(
             tab=tab if tab in moderation_queue.TABS else cls.tab,
-            article=args.get("article", type=int),
-            section=args.get("section", type=int),
+            article=args.get("article", type=database_int),
+            section=args.get("section", type=database_int),
             order=order if order in ("newest", "oldest") else None,
-            after=args.get("after", type=int),
+            after=args.get("after", type=database_int),
         )
 
     @classmethod

@@ -16,8 +16,9 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from corrections.db import DB_INT_MAX
 from corrections.services.moderation import MAX_NOTE_CHARS, REJECT_REASONS
 
 ACTIONS = [
@@ -58,7 +59,7 @@ class AuthorForm(RejectForm):
 
 
 class BanForm(FlaskForm):
-    comment_id = IntegerField(validators=[Optional()])
+    comment_id = IntegerField(validators=[Optional(), NumberRange(1, DB_INT_MAX)])
     kind = RadioField(
         "What to ban",
         choices=[

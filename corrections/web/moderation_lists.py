@@ -10,6 +10,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from corrections.db import database_int
 from corrections.extensions import db
 from corrections.services import bans, moderation_log, word_lists
 from corrections.services.errors import Conflict, Invalid, ServiceError
@@ -44,14 +45,16 @@ def render_bans(
 
 @bp.get("/bans")
 def bans_page() -> ResponseReturnValue:
-    return render_bans(comment_id=request.args.get("comment", type=int))
+    return render_bans(comment_id=request.args.get("comment", type=database_int))
 
 
 @bp.post("/bans")
 def ban() -> ResponseReturnValue:
     form = BanForm()
     if not form.validate():
-        return render_bans(form, comment_id=form.comment_id.data, status=422)
+        # The comment the form was about, unless that number is what was wrong.
+        about = None if form.comment_id.errors else form.comment_id.data
+        return render_bans(form, comment_id=about, status=422)
     try:
         result = bans.ban(
             db.session,
@@ -122,7 +125,7 @@ def remove_word(rule_id: int) -> ResponseReturnValue:
 @bp.get("/log")
 def log() -> ResponseReturnValue:
     filters = {
-        "actor": request.args.get("actor", type=int),
+        "actor": request.args.get("actor", type=database_int),
         "target_type": request.args.get("target_type") or None,
         "action": (request.args.get("action") or "").strip() or None,
     }
@@ -132,7 +135,7 @@ def log() -> ResponseReturnValue:
         actor_id=filters["actor"],
         target_type=filters["target_type"],
         action=filters["action"],
-        after=request.args.get("after", type=int),
+        after=request.args.get("after", type=database_int),
     )
     return render_template(
         "moderation/log.html",

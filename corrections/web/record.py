@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET  # builds XML only; nothing untrusted is
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from corrections.db import database_int
 from corrections.extensions import db
 from corrections.services import record
 from corrections.text.diff import render_word_diff_html
@@ -38,7 +39,7 @@ def diff(slug: str, a: int, b: int):
 @bp.get("/a/<slug>/compare")
 def compare(slug: str):
     """The history page's form, without JavaScript: two version numbers to the diff's URL."""
-    a, b = request.args.get("from", type=int), request.args.get("to", type=int)
+    a, b = request.args.get("from", type=database_int), request.args.get("to", type=database_int)
     if a is None or b is None or a < 1 or b < 1:
         flash("Choose two versions to compare.", "error")
         return redirect(url_for("reader.history", slug=slug))

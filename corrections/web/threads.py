@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from corrections.db import database_int
 from corrections.extensions import db, limiter
 from corrections.services import comments, threads
 from corrections.services.anchors import QuoteInput, latest_section
@@ -77,7 +78,7 @@ def post(slug: str, key: str):
 @bp.get("/a/<slug>/s/<key>/comments")
 def page(slug: str, key: str):
     target = latest_section(db.session, slug, key)
-    after = request.args.get("after", type=int)
+    after = request.args.get("after", type=database_int)
     thread = threads.thread_page(
         db.session, target.section.section_id, after=after, viewer=viewer()
     )
