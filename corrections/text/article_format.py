@@ -120,6 +120,11 @@ def parse_article(text: str) -> ParsedArticle:
                 article.sections.append(ParsedSection(INTRODUCTION_KEY, "", "body", body))
             return
         if heading.strip() in UPDATES_HEADINGS:
+            if updates_seen:
+                raise ArticleFormatError(
+                    f"The heading {heading.strip()!r} is a second UPDATE heading; "
+                    "an article has one UPDATE section, at the end."
+                )
             updates_seen = True
             key = make_key(heading, taken)
             article.sections.append(ParsedSection(key, heading.strip(), "updates", ""))
@@ -156,13 +161,16 @@ def parse_update(paragraph: str) -> ParsedUpdate:
             published = datetime.strptime(match.group(2), "%d %B %Y").replace(tzinfo=UTC).date()
         except ValueError:
             return ParsedUpdate(paragraph)
-        return ParsedUpdate(paragraph[match.end() :], published)
+        body = paragraph[match.end() :].strip()
+        if not body:
+            raise ArticleFormatError(f"Update {match.group(1)} has a date but no text.")
+        return ParsedUpdate(body, published)
     return ParsedUpdate(paragraph)
 
 
 def format_date(day: date) -> str:
     """``25 March 2024``: day first, month in words, as newsrooms date their updates."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year:04d}"
 
 
 def format_update(number: int, published_on: date, body: str) -> str:

@@ -109,13 +109,18 @@ def _clean_once(html: str) -> str:
     return cleaned.replace("<pre>\n", "<pre>\n\n")
 
 
+# Half of a UTF-16 surrogate pair on its own (JSON can carry one as "\\ud800") is no
+# character; nh3 takes only valid UTF-8, so it becomes U+FFFD, as a decoder would make it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed.
 
     Idempotent: ``sanitize_html(sanitize_html(x)) == sanitize_html(x)``, so stored output
     can be passed through again (for example after a policy change) without drifting.
     """
-    cleaned = _clean_once(html)
+    cleaned = _clean_once(_LONE_SURROGATE.sub("\ufffd", html))
     for _ in range(_MAX_PASSES):
         again = _clean_once(cleaned)
         if again == cleaned:
