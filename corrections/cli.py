@@ -19,9 +19,13 @@ from corrections.cli_outbox import outbox_command, send_outbox_command
 from corrections.cli_portability import export_command, import_json_command
 from corrections.extensions import db
 from corrections.models import Article, Role
-from corrections.services import articles, users
+from corrections.services import articles, auth, users
 from corrections.services.errors import Conflict, ServiceError
-from corrections.text.article_format import ArticleFormatError, decode_article_file
+from corrections.text.article_format import (
+    MAX_FILE_BYTES,
+    ArticleFormatError,
+    decode_article_file,
+)
 
 DEMO_SLUG = "ashcombe-flood"
 DEMO_TITLE = "Flood at Ashcombe: what we know so far"
@@ -50,7 +54,12 @@ def import_command(
 ) -> None:
     """Import an article from a plain-text FILE ('-' reads standard input)."""
     try:
-        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        # One byte more than the limit is enough to refuse a file that is too large.
+        if str(file) == "-":
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with file.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror}")
     try:
@@ -89,17 +98,21 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     click.echo(f"Created {user.email} ({user.role.value}).")
 
 
-def demo_passwords(instance_path: str) -> dict[str, str]:
-    """Demo passwords are random, made once per instance folder and kept there (mode 600)."""
+def demo_passwords(instance_path: str) -> tuple[dict[str, str], bool]:
+    """Demo passwords are random, made once per instance folder and kept there (mode 600).
+
+    Returns the passwords and whether they were made just now."""
     path = Path(instance_path) / "demo-passwords.txt"
     if path.exists():
         pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
-        return dict(pairs)
+        known = dict(pairs)
+        if all(email in known for email, _, _ in DEMO_ACCOUNTS):
+            return known, False
     passwords = {email: secrets.token_urlsafe(12) for email, _, _ in DEMO_ACCOUNTS}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.writelines(f"{email} {pw}\n" for email, pw in passwords.items())
-    return passwords
+    return passwords, True
 
 
 def load_demo(app: Flask, *, if_empty: bool = False) -> list[str]:
@@ -119,13 +132,17 @@ def load_demo(app: Flask, *, if_empty: bool = False) -> list[str]:
     else:
         lines.append(f"The demo article is at /a/{DEMO_SLUG}.")
     lines.append("Sign in with:")
-    passwords = demo_passwords(app.instance_path)
+    passwords, made_now = demo_passwords(app.instance_path)
     for email, name, role in DEMO_ACCOUNTS:
-        if users.find_user(db.session, email) is None:
+        account = users.find_user(db.session, email)
+        if account is None:
             with contextlib.suppress(Conflict):  # made by a concurrent run a moment ago
                 users.create_user(
                     db.session, email, passwords[email], role=role, display_name=name, system=True
                 )
+        elif made_now:
+            # The file of passwords was lost: the printed ones must be the ones that work.
+            auth.reset_password(db.session, account, passwords[email])
         lines.append(f"  {role.value:<10} {email}  password: {passwords[email]}")
     return lines
 
@@ -159,8 +176,12 @@ def register_commands(app: Flask) -> None:
 
 def _create_app() -> Flask:
     from corrections import create_app
+    from corrections.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:  # a setting is missing or malformed: one line, not a traceback
+        fail(f"configuration: {exc}")
 
 
 main = FlaskGroup(create_app=_create_app, help="Operator commands for the corrections service.")

@@ -40,6 +40,7 @@ def test_bad_files_exit_2_with_one_line_and_write_nothing(runner, session, tmp_p
         "latin1.txt": "Café\n\nUPDATE\n".encode("latin-1"),
         "big.txt": b"word " * 210_000,
         "binary.bin": b"\x00\x01\x02",
+        "headings.txt": b"WHAT\n\nUPDATE\n",
     }
     for name, data in cases.items():
         path = tmp_path / name
@@ -116,3 +117,55 @@ def test_create_token_for_an_unknown_email_exits_2_with_one_line(runner, session
     lines = [line for line in result.output.splitlines() if line]
     assert lines == ["error: there is no account for nobody@example.org"]
     assert count(session, ApiToken) == 0
+
+
+def test_new_revision_of_an_unknown_slug_is_refused(runner, session, tmp_path, demo_text):
+    path = tmp_path / "a.txt"
+    path.write_text(demo_text, "utf-8")
+    result = runner.invoke(args=["import", str(path), "--slug", "flod", "--new-revision"])
+    assert result.exit_code == 2
+    assert "no article with the slug 'flod' to revise" in result.output
+    assert count(session, Article) == 0
+
+
+def test_demo_passwords_work_again_after_their_file_is_lost(app, runner, session):
+    from pathlib import Path
+
+    from corrections.services import auth
+
+    runner.invoke(args=["demo"])
+    (Path(app.instance_path) / "demo-passwords.txt").unlink()
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    line = next(line for line in again.output.splitlines() if "moderator@" in line)
+    password = line.split("password: ")[1].strip()
+    user = auth.authenticate(
+        session, "moderator@demo.invalid", password, client_address="127.0.0.1", secret="s"
+    )
+    assert user.email == "moderator@demo.invalid"
+
+
+def test_a_bad_setting_stops_the_command_line_with_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "CORRECTIONS_ENV": "production",
+        "CORRECTIONS_INSTANCE_PATH": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "corrections"), "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line]
+    assert len(lines) == 1 and lines[0].startswith("error: configuration: "), done.stderr
+    assert "SECRET_KEY" in lines[0]

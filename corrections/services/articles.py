@@ -114,6 +114,12 @@ def import_article(
                     "import with --new-revision to publish a new revision of it."
                 )
             result = _import_revision(session, parsed, slug, title, actor, summary)
+        elif new_revision:
+            # A mistyped slug would otherwise start a second article instead of revising one.
+            raise NotFound(
+                f"There is no article with the slug {slug!r} to revise; "
+                "leave out --new-revision to create it."
+            )
         else:
             result = _import_new(session, parsed, slug, title, actor, summary)
         session.commit()

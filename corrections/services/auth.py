@@ -162,6 +162,16 @@ def change_password(session: Session, user: User, current: str, new: str) -> Use
     return user
 
 
+def reset_password(session: Session, user: User, new: str) -> User:
+    """An operator's reset (no current password asked): store it and end every session."""
+    new_hash = hash_password(new)
+    begin_write(session)
+    user.password_hash = new_hash
+    _bump_session_version(user)
+    session.commit()
+    return user
+
+
 def sign_out_everywhere(session: Session, user: User) -> None:
     """Void every session of ``user``: their cookies carry the old session version."""
     begin_write(session)

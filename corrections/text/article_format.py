@@ -62,9 +62,7 @@ class ParsedArticle:
 def decode_article_file(data: bytes) -> str:
     """Bytes of an uploaded or named file to text, or a one-line reason it is refused."""
     if len(data) > MAX_FILE_BYTES:
-        raise ArticleFormatError(
-            f"The file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (1 MB)."
-        )
+        raise ArticleFormatError(f"The file is over the limit of {MAX_FILE_BYTES:,} bytes (1 MB).")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -147,7 +145,7 @@ def parse_article(text: str) -> ParsedArticle:
             paragraphs.append(paragraph)
     close()
 
-    if not any(s.kind == "body" for s in article.sections):
+    if not any(s.kind == "body" and s.text for s in article.sections):
         raise ArticleFormatError("The file has no article text, only headings.")
     if not updates_seen:
         article.sections.append(ParsedSection(make_key("UPDATE", taken), "UPDATE", "updates", ""))

@@ -125,3 +125,29 @@ def test_unknown_articles_and_versions_are_not_found(session, demo_text):
         articles.read_article(session, "nope")
     with pytest.raises(NotFound, match="no version 7"):
         articles.read_article(session, "flood", 7)
+
+
+def test_the_database_refuses_a_second_revision_or_update_with_the_same_number(session, demo_text):
+    from sqlalchemy.exc import IntegrityError
+
+    from corrections.models import RevisionKind
+
+    article = articles.import_article(session, demo_text + "\nA note.\n", slug="flood").article
+    session.add(Revision(article_id=article.id, number=1, kind=RevisionKind.IMPORT, summary=""))
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    revision = session.scalars(select(Revision)).one()
+    session.add(Update(article_id=article.id, number=1, body="Again.", revision_id=revision.id))
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+
+
+def test_the_seed_article_reads_back_from_the_database_byte_for_byte(session, seed_text):
+    from corrections.text.article_format import parse_article
+
+    articles.import_article(session, seed_text, slug="crocus")
+    session.expire_all()
+    stored = [(s.key, s.heading, s.text) for s in articles.read_article(session, "crocus").sections]
+    assert stored == [(s.key, s.heading, s.text) for s in parse_article(seed_text).sections]

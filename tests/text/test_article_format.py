@@ -137,7 +137,7 @@ def test_windows_line_endings_are_read_like_unix_ones():
         (b"  \n\n \t\n", "empty"),
         (b"caf\xe9 au lait", "not UTF-8"),
         (b"text\x00with a NUL", "NUL"),
-        (b"x" * 1_000_001, "limit is 1,000,000 bytes"),
+        (b"x" * 1_000_001, "limit of 1,000,000 bytes"),
     ],
 )
 def test_bad_files_are_refused_with_one_line(data, message):
@@ -155,3 +155,8 @@ def test_a_title_is_derived_from_the_first_words_of_the_introduction():
     assert derive_title(article) == "One two three four five six seven eight nine ten…"
     short = parse_article("Short intro.\n")
     assert derive_title(short) == "Short intro."
+
+
+def test_a_file_of_headings_only_is_refused():
+    with pytest.raises(ArticleFormatError, match="no article text"):
+        parse_article("WHAT\n\nUPDATE\n")

@@ -370,7 +370,7 @@ def test_uploading_a_file_publishes_the_next_version(author_client, session, dem
     [
         (b"caf\xe9 au lait", "The file is not UTF-8 text (byte 3 cannot be decoded)."),
         (b"", "The file is empty."),
-        (b"a" * (MAX_FILE_BYTES + 1), "The file is 1,000,001 bytes; the limit is 1,000,000"),
+        (b"a" * (MAX_FILE_BYTES + 1), "The file is over the limit of 1,000,000 bytes"),
     ],
 )
 def test_a_bad_file_gets_a_one_line_error_and_writes_nothing(author_client, session, data, message):
