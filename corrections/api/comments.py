@@ -18,6 +18,7 @@ from corrections.api.schemas import (
     NewCommentSchema,
     PostedCommentSchema,
 )
+from corrections.db import database_int
 from corrections.extensions import db, limiter
 from corrections.models import Comment
 from corrections.services import comments, threads
@@ -49,20 +50,31 @@ def comment_payload(c: threads.ThreadComment | Comment) -> dict[str, Any]:
     }
 
 
+def _cursor(after: str | None) -> int | None:
+    """The ``after`` cursor: a comment id as ``next`` gave it, or None for the first page."""
+    if not after:
+        return None
+    try:
+        return database_int(after)
+    except ValueError as exc:
+        # Not only letters: "²" passes str.isdigit(), and 10**23 fits no id column.
+        raise Invalid(
+            "The cursor is not valid.", fields={"after": ["Use the 'next' value."]}
+        ) from exc
+
+
 @blp.get("/articles/<slug>/sections/<key>/comments")
 @blp.arguments(CommentQuerySchema, location="query")
 @blp.response(200, CommentPageSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 def list_comments(args: dict[str, Any], slug: str, key: str):
     """Published comments of a section, oldest first, 50 at a time (``next`` is the cursor)."""
-    after = args["after"]
-    if after is not None and not after.isdigit():
-        raise Invalid("The cursor is not valid.", fields={"after": ["Use the 'next' value."]})
+    after = _cursor(args["after"])
     target = latest_section(db.session, slug, key)
     page = threads.thread_page(
         db.session,
         target.section.section_id,
-        after=int(after) if after else None,
+        after=after,
         limit=args["limit"],
         published_only=True,
     )

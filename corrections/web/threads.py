@@ -42,6 +42,18 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
+def parent_of(form: CommentForm) -> int | None:
+    """The comment a reply answers, from the form's hidden field (empty: not a reply)."""
+    raw = (form.parent_id.data or "").strip()
+    if not raw:
+        return None
+    try:
+        return database_int(raw)
+    except ValueError as exc:
+        # "²" is a digit to str.isdigit() but not to int(); 2**63 fits no id column.
+        raise Invalid("The comment you are replying to is not in this thread.") from exc
+
+
 @bp.post("/a/<slug>/s/<key>/comments")
 @limiter.limit(comment_limit, methods=["POST"])
 def post(slug: str, key: str):
@@ -50,7 +62,6 @@ def post(slug: str, key: str):
         if not form.validate():
             raise Invalid("This form has expired; please send it again.")
         form.check()
-        parent = form.parent_id.data
         result = comments.post_comment(
             db.session,
             slug=slug,
@@ -58,7 +69,7 @@ def post(slug: str, key: str):
             body=form.body.data or "",
             submitter=client_submitter(form.author_name.data or "", form.author_email.data),
             site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
-            parent_id=int(parent) if parent and parent.isdigit() else None,
+            parent_id=parent_of(form),
             quote=quote_of(form),
             idempotency_key=idempotency_key("comment", form.form_token.data),
         )

@@ -84,6 +84,14 @@ def test_a_bad_cursor_or_limit_is_a_422(client, demo_article):
     assert client.get(URL + "?limit=0").status_code == 422
 
 
+@pytest.mark.parametrize("after", ["²", "99999999999999999999999", str(2**63), "-5", "1.5"])
+def test_a_cursor_that_names_no_comment_is_the_cursor_422(client, demo_article, after):
+    response = client.get(URL, query_string={"after": after})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["message"] == "The cursor is not valid." and "after" in error["fields"]
+
+
 def test_unknown_sections_are_404_json(client, demo_article):
     response = client.get("/api/v1/articles/demo/sections/nope/comments")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

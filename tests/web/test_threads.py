@@ -149,6 +149,17 @@ def test_reply_without_javascript_goes_through_a_reply_page(
     assert html.index("Parent words") < html.index("Child words")
 
 
+@pytest.mark.parametrize("parent_id", ["²", "9" * 30, str(2**63), "-1", "1.5", "abc"])
+def test_a_reply_to_an_impossible_comment_id_is_a_form_error(
+    client, session, demo_article, post_mode, parent_id
+):
+    response = send(client, body="Keep me", parent_id=parent_id)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The comment you are replying to is not in this thread." in html
+    assert "Keep me" in html and comments_in(session) == []
+
+
 def test_the_author_edits_and_deletes_within_fifteen_minutes(
     client, session, demo_article, post_mode
 ):
