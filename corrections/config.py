@@ -8,6 +8,7 @@ folder so that sessions survive a restart.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 from flask import Flask
 
 ENVIRONMENTS = ("development", "production")
+_ORIGIN = r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?"
+_FRAME_ANCESTORS = re.compile(rf"'none'|(?:'self'|{_ORIGIN})(?: +(?:'self'|{_ORIGIN}))*")
 MODERATION_MODES = ("pre", "post", "first-time")
 
 
@@ -82,6 +85,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_CORRECTIONS": "3 per minute; 30 per hour",
         "FORM_MIN_SECONDS": 3,
         "TRUSTED_PROXIES": 0,
+        # Who may show these pages in a frame (CSP frame-ancestors): 'none', or the origins of
+        # the sites that embed the threads, e.g. "https://news.example.org".
+        "FRAME_ANCESTORS": "'none'",
         "SMTP_URL": None,
         "MAIL_FROM": "corrections@localhost",
         "API_TITLE": "corrections",
@@ -111,6 +117,8 @@ def from_environment() -> dict[str, Any]:
             found[name] = os.environ[name]
     if "TRUSTED_PROXIES" in os.environ:
         found["TRUSTED_PROXIES"] = _env_int("TRUSTED_PROXIES", 0)
+    if os.environ.get("FRAME_ANCESTORS"):
+        found["FRAME_ANCESTORS"] = os.environ["FRAME_ANCESTORS"].strip()
     if "MAX_CONTENT_LENGTH" in os.environ:
         found["MAX_CONTENT_LENGTH"] = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     return found
@@ -158,6 +166,14 @@ def validate(app: Flask) -> None:
         raise ConfigError(
             f"CORRECTIONS_MODERATION_MODE must be one of {', '.join(MODERATION_MODES)}"
         )
+    if not _FRAME_ANCESTORS.fullmatch(config["FRAME_ANCESTORS"]):
+        raise ConfigError(
+            "FRAME_ANCESTORS must be 'none', 'self' or origins separated by spaces "
+            f"(https://news.example.org), not {config['FRAME_ANCESTORS']!r}"
+        )
+    # Several processes must share one count: with Redis configured, limits live there.
+    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     production = config["CORRECTIONS_ENV"] == "production"
     if production:
         if not config.get("SECRET_KEY"):

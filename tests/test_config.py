@@ -78,3 +78,36 @@ def test_production_refuses_sqlite_with_several_workers_unless_told(monkeypatch,
     create_app(
         {"SQLALCHEMY_DATABASE_URI": "postgresql://u@db.example/news"}, instance_path=str(tmp_path)
     )
+
+
+def test_frame_ancestors_allows_the_sites_that_embed_the_threads(monkeypatch, tmp_path):
+    monkeypatch.setenv("FRAME_ANCESTORS", "https://news.example.org 'self'")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    headers = app.test_client().get("/healthz").headers
+    assert "frame-ancestors https://news.example.org 'self'" in headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in headers  # it would forbid what frame-ancestors allows
+
+
+def test_by_default_no_site_may_frame_the_pages(monkeypatch, tmp_path):
+    monkeypatch.delenv("FRAME_ANCESTORS", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    headers = app.test_client().get("/healthz").headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("value", ["*", "javascript:alert(1)", "https://a.org; script-src *"])
+def test_a_frame_ancestors_value_that_is_not_origins_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("FRAME_ANCESTORS", value)
+    with pytest.raises(ConfigError, match="FRAME_ANCESTORS must be"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+
+
+def test_rate_limits_are_kept_in_redis_when_redis_is_configured(monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/5"

@@ -14,7 +14,7 @@ NUL_MESSAGE = (
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors {frame_ancestors}"
 )
 
 
@@ -29,17 +29,20 @@ def refuse_nul() -> Response | None:
     return None
 
 
-def add_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    return response
-
-
 def register(app: Flask) -> None:
+    ancestors = app.config["FRAME_ANCESTORS"]
+    csp = CSP.format(frame_ancestors=ancestors)
+
+    def add_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if ancestors == "'none'":  # old browsers' version of frame-ancestors 'none'
+            headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
     app.before_request(refuse_nul)
     app.after_request(add_headers)
     if app.config["CORRECTIONS_ENV"] == "production":
