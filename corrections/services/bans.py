@@ -25,6 +25,7 @@ from corrections.services.users import normalize_email, require_role
 
 MAX_REASON_CHARS = 500
 MAX_LISTED = 200
+REJECT_CHUNK = 500  # pending comments rejected per statement with a ban
 
 
 @dataclass(frozen=True)
@@ -125,21 +126,37 @@ def ban(
         )
         rejected = 0
         if reject_pending:
-            ids = list(
-                session.scalars(
-                    select(Comment.id)
-                    .where(Comment.status == CommentStatus.PENDING, target.pending)
-                    .order_by(Comment.id)
-                )
-            )
             why = f"from a banned {kind.value}" + (f": {reason}" if reason else "")
             chosen = Decision(CommentAction.REJECT, why[:MAX_REASON_CHARS], notify=False)
-            rejected = apply_many(session, moderator, ids, chosen).changed
+            rejected = _reject_pending(session, moderator, target, chosen)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return BanResult(row, rejected)
+
+
+def _reject_pending(session: Session, moderator: User, target: _Target, chosen: Decision) -> int:
+    """Reject every pending comment of the target, ``REJECT_CHUNK`` at a time by keyset.
+
+    A prolific spammer may have thousands waiting: each chunk is one bounded ``IN (...)``,
+    and every comment still gets its own audit row, as a single decision would.
+    """
+    rejected, last = 0, 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(Comment.id)
+                .where(Comment.status == CommentStatus.PENDING, target.pending, Comment.id > last)
+                .order_by(Comment.id)
+                .limit(REJECT_CHUNK)
+            )
+        )
+        if not ids:
+            return rejected
+        rejected += apply_many(session, moderator, ids, chosen).changed
+        session.flush()
+        last = ids[-1]
 
 
 def _target(

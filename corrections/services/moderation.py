@@ -28,7 +28,7 @@ from typing import TypeVar
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from corrections.db import begin_write, utcnow
+from corrections.db import DB_INT_MAX, begin_write, utcnow
 from corrections.models import Comment, CommentStatus, Flag, Role, User
 from corrections.services.audit import record_action
 from corrections.services.comment_notices import comment_decided
@@ -207,12 +207,24 @@ def bulk_decide(
     *,
     expected: Expected = None,
 ) -> BulkResult:
-    """Apply one decision to many comments in one transaction; the decided are skipped."""
+    """Apply one decision to many comments in one transaction; the decided are skipped.
+
+    An id no comment can have (below 1, or beyond the ``INTEGER`` column) is refused before
+    any SQL, rather than skipped: it is a malformed request, not a comment decided meanwhile.
+    """
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
         raise Invalid("Select at least one comment.", fields={"ids": ["Select a comment."]})
     if len(ids) > MAX_BULK:
-        raise Invalid(f"Decide at most {MAX_BULK} comments at once.")
+        raise Invalid(
+            f"Decide at most {MAX_BULK} comments at once.",
+            fields={"ids": [f"At most {MAX_BULK}."]},
+        )
+    if ids[0] < 1 or ids[-1] > DB_INT_MAX:
+        raise Invalid(
+            "Select comments from the queue; that is not a comment number.",
+            fields={"ids": [f"Comment numbers are from 1 to {DB_INT_MAX}."]},
+        )
     chosen = decision(action, reason, note, expected)
     return _in_write(session, actor, lambda moderator: apply_many(session, moderator, ids, chosen))
 

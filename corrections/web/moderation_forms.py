@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from corrections.db import DB_INT_MAX
+from corrections.db import DB_INT_MAX, database_int
 from corrections.services.moderation import MAX_NOTE_CHARS, REJECT_REASONS
 
 ACTIONS = [
@@ -51,7 +51,13 @@ class RejectForm(QueueForm):
 
 class BulkForm(RejectForm):
     action = SelectField("Action", choices=ACTIONS)
-    ids = SelectMultipleField("Comments", coerce=int, validate_choice=False, choices=[])
+    ids = SelectMultipleField(
+        "Comments",
+        coerce=database_int,
+        validate_choice=False,
+        choices=[],
+        invalid_value_message="Select comments from the queue; that is not a comment number.",
+    )
 
 
 class AuthorForm(RejectForm):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
-from corrections.db import utcnow
+from corrections.db import DB_INT_MAX, utcnow
 from corrections.extensions import db
 from corrections.models import (
     Ban,
@@ -409,6 +410,16 @@ def test_bulk_refuses_an_empty_selection_an_unknown_action_and_too_many(
         moderation.bulk_decide(session, moderator, range(1, 502), "approve")
 
 
+@pytest.mark.parametrize("bad", [0, -1, DB_INT_MAX + 1, 3_000_000_000, 10**20])
+def test_bulk_refuses_ids_no_comment_can_have_before_any_sql(session, demo_article, moderator, bad):
+    comment = held(session)
+    with pytest.raises(Invalid, match="not a comment number") as caught:
+        moderation.bulk_decide(session, moderator, [comment.id, bad], "approve")
+    assert caught.value.fields == {"ids": [f"Comment numbers are from 1 to {DB_INT_MAX}."]}
+    assert session.get(Comment, comment.id).status == CommentStatus.PENDING
+    assert actions(session) == []
+
+
 def test_all_from_this_author_means_the_same_account_email_or_network(
     session, demo_article, moderator, make_user
 ):
@@ -506,6 +517,32 @@ def test_a_network_ban_refuses_the_network_and_rejects_its_pending_comments(
         "comment_rejected",
         "comment_rejected",
     ]
+
+
+def test_a_ban_rejects_many_pending_comments_in_bounded_chunks_each_logged(
+    session, demo_article, moderator, monkeypatch
+):
+    monkeypatch.setattr(bans, "REJECT_CHUNK", 2)
+    theirs = [held(session, f"n{n}", submitter=guest("Ann", "ann@example.org")) for n in range(5)]
+    other = held(session, "other", submitter=guest("Bo", "bo@example.org", "net-b"))
+    in_lists: list[int] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        for match in re.finditer(r"comments\.id IN \(([^)]*)\)", statement):
+            in_lists.append(match.group(1).count(",") + 1)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        result = ban(session, moderator, kind="email", email="ann@example.org", reject_pending=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert result.rejected == 5
+    session.expire_all()
+    assert [session.get(Comment, c.id).status for c in theirs] == [CommentStatus.REJECTED] * 5
+    assert session.get(Comment, other.id).status == CommentStatus.PENDING
+    assert in_lists and max(in_lists) <= 2
+    logged = [(r.action, r.target_id) for r in actions(session)]
+    assert logged == [("ban_created", result.ban.id)] + [("comment_rejected", c.id) for c in theirs]
 
 
 def test_a_ban_that_has_expired_no_longer_refuses(session, demo_article, moderator):

@@ -310,6 +310,20 @@ def test_bulk_without_a_selection_re_renders_with_a_message(app, session, mod_cl
     assert response.status_code == 422 and "Select at least one comment." in response.text
 
 
+@pytest.mark.parametrize("bad", ["99999999999999999999", "3000000000", "0", "-5", "seven"])
+def test_bulk_with_an_id_no_comment_can_have_re_renders_with_a_message(
+    app, session, mod_client, demo_article, bad
+):
+    comment = held(app, session)
+    page = mod_client.get("/moderate?tab=comments").text
+    data = {**hidden_fields(page, "/moderate/comments/bulk"), "action": "approve"}
+    data["ids"] = [str(comment.id), bad]
+    response = mod_client.post("/moderate/comments/bulk", data=data)
+    assert response.status_code == 422
+    assert "Select comments from the queue; that is not a comment number." in response.text
+    assert status_of(session, comment.id) == CommentStatus.PENDING
+
+
 def test_all_from_this_author_rejects_their_waiting_comments_only(
     app, session, mod_client, demo_article
 ):
