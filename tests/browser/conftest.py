@@ -88,7 +88,7 @@ def serve(tmp_path: Path) -> Iterator[LiveServer]:
         load_demo(app)
         from corrections.cli import demo_passwords
 
-        passwords = demo_passwords(app.instance_path)
+        passwords, _ = demo_passwords(app.instance_path)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
