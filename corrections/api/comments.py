@@ -1,7 +1,9 @@
 """Threads through the API: reading a section's published comments, and posting one.
 
-Posting uses no cookies; the client is identified by its address (and, when given, its
-``Idempotency-Key`` header makes a repeated request return the first result).
+Posting uses no cookies: a browser's session never makes a post act as its signed-in
+account (so no page elsewhere can post as them). The poster is a guest identified by its
+address, or the account of an ``Authorization: Bearer`` API token. An ``Idempotency-Key``
+header makes a repeated request return the first result.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from corrections.api.auth import BEARER, current_api_user
 from corrections.api.parsing import Blueprint
 from corrections.api.schemas import (
     CommentPageSchema,
@@ -20,11 +23,13 @@ from corrections.api.schemas import (
 )
 from corrections.db import database_int
 from corrections.extensions import db, limiter
-from corrections.models import Comment
+from corrections.models import Comment, User
 from corrections.services import comments, threads
+from corrections.services.abuse import Submitter
 from corrections.services.anchors import QuoteInput, latest_section
 from corrections.services.errors import Invalid
-from corrections.web.protection import client_submitter, idempotency_key
+from corrections.services.hashing import network_hash
+from corrections.web.protection import idempotency_key
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Section threads")
 
@@ -63,6 +68,17 @@ def _cursor(after: str | None) -> int | None:
         ) from exc
 
 
+def _poster() -> User | None:
+    """The account of the request's API token; None (a guest) without ``Authorization``."""
+    return current_api_user() if request.headers.get("Authorization") else None
+
+
+def _submitter(user: User | None, name: str, email: str | None) -> Submitter:
+    secret = current_app.config["SECRET_KEY"]
+    network = network_hash(secret, request.remote_addr)
+    return Submitter(secret=secret, user=user, name=name, email=email, network_hash=network)
+
+
 @blp.get("/articles/<slug>/sections/<key>/comments")
 @blp.arguments(CommentQuerySchema, location="query")
 @blp.response(200, CommentPageSchema)
@@ -91,19 +107,32 @@ def list_comments(args: dict[str, Any], slug: str, key: str):
 @blp.alt_response(202, schema=PostedCommentSchema, description="Held for moderation")
 @blp.alt_response(422, schema=ErrorSchema)
 @blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(
+    401, schema=ErrorSchema, description="An Authorization header, but no valid token"
+)
+@blp.doc(security=[{}, *BEARER])
 def post_comment(body: dict[str, Any], slug: str, key: str):
-    """Post a comment; 201 when published at once, 202 when held for moderation."""
+    """Post a comment; 201 when published at once, 202 when held for moderation.
+
+    Without ``Authorization`` the poster is a guest and ``author_name`` is required; with an
+    API token (``Bearer``) the comment is its account's, under the account's name. Cookies
+    are ignored.
+    """
     quote = body["quote"]
+    user = _poster()
+    client = str(user.id) if user is not None else request.remote_addr
     result = comments.post_comment(
         db.session,
         slug=slug,
         section_key=key,
         body=body["body"],
-        submitter=client_submitter(body["author_name"], body["author_email"]),
+        submitter=_submitter(user, body["author_name"] or "", body["author_email"]),
         site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
         parent_id=body["parent_id"],
         quote=QuoteInput(quote["exact"], quote["prefix"], quote["suffix"]) if quote else None,
-        idempotency_key=idempotency_key("api-comment", request.headers.get("Idempotency-Key")),
+        idempotency_key=idempotency_key(
+            "api-comment", request.headers.get("Idempotency-Key"), client=client
+        ),
     )
     comment = result.comment
     status = comment.status.value

@@ -103,7 +103,11 @@ class CommentQuerySchema(ma.Schema):
 
 class NewCommentSchema(ma.Schema):
     body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10_000))
-    author_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    author_name = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=80),
+        metadata={"description": "Required for guests; a token's account posts as itself"},
+    )
     author_email = ma.fields.String(load_default=None, allow_none=True)
     parent_id = database_int(load_default=None, allow_none=True)
     quote = ma.fields.Nested(QuoteSchema, load_default=None, allow_none=True)

@@ -86,13 +86,17 @@ def client_submitter(name: str = "", email: str | None = None) -> Submitter:
     )
 
 
-def idempotency_key(kind: str, token: str | None) -> str | None:
-    """A per-client key for a form token or an Idempotency-Key header, never guessable."""
+def idempotency_key(kind: str, token: str | None, *, client: str | None = None) -> str | None:
+    """A per-client key for a form token or an Idempotency-Key header, never guessable.
+
+    The client is the session's account, else the address; the API, which ignores cookies,
+    names its own."""
     if not token:
         return None
     secret = current_app.config["SECRET_KEY"]
-    scope = str(current_user.id) if current_user.is_authenticated else request.remote_addr or ""
-    return keyed_hash(secret, f"{kind}:{scope}:{token}")[:64]
+    if client is None:
+        client = str(current_user.id) if current_user.is_authenticated else request.remote_addr
+    return keyed_hash(secret, f"{kind}:{client or ''}:{token}")[:64]
 
 
 def reporter_key() -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from corrections.models import Comment
+from corrections.models import Comment, CommentStatus, Role
+from corrections.services import tokens
 
 URL = "/api/v1/articles/demo/sections/what-happened/comments"
 
@@ -105,3 +106,41 @@ def test_posting_is_rate_limited_with_a_json_429(app, client, demo_article):
     assert limited.status_code == 429
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_a_signed_in_browser_cookie_does_not_make_an_api_post_the_moderators(
+    client, session, demo_article, make_user, login
+):
+    make_user("mod@example.org", Role.MODERATOR, display_name="The Moderator")
+    assert login(client, "mod@example.org").status_code == 302
+    response = client.post(URL, json={"body": "From a page elsewhere", "author_name": "Eve"})
+    # The default mode holds first comments; the moderator's would have been published.
+    assert response.status_code == 202
+    comment = session.scalars(select(Comment)).one()
+    assert comment.user_id is None and comment.author_name == "Eve"
+    assert comment.status == CommentStatus.PENDING
+
+
+def test_a_guest_without_a_name_is_told_to_give_one(client, demo_article):
+    response = client.post(URL, json={"body": "Anonymous"})
+    assert response.status_code == 422
+    assert "author_name" in response.get_json()["error"]["fields"]
+
+
+def test_an_api_token_posts_as_its_account(client, session, demo_article, make_user):
+    moderator = make_user("mod@example.org", Role.MODERATOR, display_name="The Moderator")
+    _token, plaintext = tokens.create_token(session, moderator, "script")
+    response = client.post(
+        URL, json={"body": "Staff note"}, headers={"Authorization": f"Bearer {plaintext}"}
+    )
+    assert response.status_code == 201
+    assert response.get_json()["comment"]["author_name"] == "The Moderator"
+    assert session.scalars(select(Comment.user_id)).one() == moderator.id
+
+
+def test_a_wrong_api_token_is_a_401_and_posts_nothing(client, session, demo_article):
+    response = client.post(
+        URL, json={"body": "x", "author_name": "A"}, headers={"Authorization": "Bearer nope"}
+    )
+    assert response.status_code == 401 and "WWW-Authenticate" in response.headers
+    assert session.scalar(select(func.count()).select_from(Comment)) == 0
