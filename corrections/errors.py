@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from corrections.extensions import db
+from corrections.extensions import db, login_manager
 from corrections.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -66,18 +67,36 @@ def error_response(
             body["fields"] = fields
         response = jsonify({"error": body})
     else:
-        response = Response(
-            render_template("errors/error.html", status=status, message=message),
-            mimetype="text/html",
-        )
+        response = Response(error_page(status, message), mimetype="text/html")
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
 
 
+def error_page(status: int, message: str) -> str:
+    """The site's error page; a bare one when the page itself cannot be drawn (an error
+    page must never become a crash of its own)."""
+    try:
+        return render_template("errors/error.html", status=status, message=message)
+    except Exception:
+        log.exception("the error page could not be rendered")
+        return (
+            '<!doctype html>\n<html lang="en"><meta charset="utf-8">'
+            f"<title>{status} · corrections</title><p>{escape(message)}</p></html>\n"
+        )
+
+
+def rollback_quietly() -> None:
+    """End the failed transaction; the rollback itself may fail when the connection is gone."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback after a database error failed", exc_info=True)
+
+
 def handle_service_error(error: ServiceError) -> Response:
-    db.session.rollback()
+    rollback_quietly()
     return error_response(error.status, error.message, code=error.code, fields=error.fields)
 
 
@@ -118,9 +137,12 @@ def handle_csrf_error(error: CSRFError) -> Response:
 
 
 def handle_database_unavailable(error: DBAPIError) -> Response:
-    db.session.rollback()
+    rollback_quietly()
     if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
         log.warning("database unavailable: %s", error.orig)
+        # Who is signed in cannot be known without the database (the rollback also expired
+        # an already loaded user): the page is drawn for a visitor who is signed out.
+        g._login_user = login_manager.anonymous_user()
         return error_response(503, FRIENDLY[503], headers={"Retry-After": "5"})
     return handle_unexpected(error)
 
@@ -132,10 +154,7 @@ def handle_unexpected(error: Exception) -> Response:
     if isinstance(original, ServiceError):
         return handle_service_error(original)
     log.exception("unhandled error", exc_info=original)
-    try:
-        db.session.rollback()
-    except Exception:  # the rollback itself may fail when the connection is gone
-        log.exception("rollback after an unhandled error failed")
+    rollback_quietly()
     return error_response(500, FRIENDLY[500])
 
 

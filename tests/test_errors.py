@@ -1,0 +1,155 @@
+"""The central error handlers when the database fails: a clean 503 with Retry-After, never a
+500, wherever the connection error is raised (loading the signed-in user, a query, the
+commit), and nothing half-written."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from corrections import create_app
+from corrections.extensions import db
+from corrections.models import Comment, Correction, CorrectionStatus, Revision, Role, Update
+from corrections.services import decisions, tokens
+from tests.conftest import BACKEND
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def unreachable_app(tmp_path: Path) -> Flask:
+    """The app pointed at a PostgreSQL address where nothing listens: every query fails."""
+    return create_app(
+        {
+            "TESTING": True,  # an error raised inside an error handler reaches the test
+            "SQLALCHEMY_DATABASE_URI": f"postgresql://postgres@127.0.0.1:{closed_port()}/gone",
+            "SECRET_KEY": "test",
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+
+
+def lost_connection() -> OperationalError:
+    return OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+
+def test_pages_and_the_api_answer_503_with_retry_after_when_the_database_is_down(
+    unreachable_app,
+):
+    client = unreachable_app.test_client()
+    page = client.get("/a/demo")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "briefly unavailable" in page.get_data(as_text=True)
+    api = client.get("/api/v1/articles/demo")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.get_json()["error"]["code"] == "unavailable"
+
+
+def test_a_signed_in_visitor_gets_the_503_page_when_their_account_cannot_be_loaded(
+    unreachable_app,
+):
+    """Flask-Login's user loader fails first, and the error page must not ask it again."""
+    client = unreachable_app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "1:1"
+    for path in ("/", "/moderate", "/account"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "5"
+        assert "briefly unavailable" in response.get_data(as_text=True)
+
+
+def test_a_post_whose_commit_loses_the_connection_is_a_503_and_its_retry_posts_once(
+    client, demo_article, monkeypatch
+):
+    real_commit = Session.commit
+    failures = iter([lost_connection()])
+
+    def commit_failing_once(self: Session) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        real_commit(self)
+
+    monkeypatch.setattr(Session, "commit", commit_failing_once)
+    body = {"body": "Retried after a lost connection.", "author_name": "Ann"}
+    headers = {"Idempotency-Key": "lost-commit-1"}
+    url = "/api/v1/articles/demo/sections/introduction/comments"
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 503 and first.headers["Retry-After"] == "5"
+    assert first.get_json()["error"]["code"] == "unavailable"
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+    again = client.post(url, json=body, headers=headers)
+    assert again.status_code in (201, 202)
+    assert client.post(url, json=body, headers=headers).status_code in (201, 202)
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_a_signed_in_moderator_whose_request_fails_midway_gets_the_503_page(
+    client, demo_article, make_user, login, monkeypatch
+):
+    """The rollback expires the loaded account; the page must not load it again."""
+    make_user("mod@example.org", Role.MODERATOR)
+    assert login(client, "mod@example.org").status_code == 302
+
+    def queue_fails(*_args, **_kwargs):
+        raise lost_connection()
+
+    monkeypatch.setattr("corrections.services.moderation_queue.queue_screen", queue_fails)
+    response = client.get("/moderate")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+
+
+def test_an_error_page_that_cannot_be_drawn_is_answered_plainly(client, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the template is broken")
+
+    monkeypatch.setattr("corrections.errors.render_template", broken)
+    response = client.get("/a/no-such-article")
+    assert response.status_code == 404
+    assert "There is no article" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="terminates a PostgreSQL backend")
+def test_an_accept_whose_connection_is_killed_midway_leaves_nothing_and_the_next_works(
+    client, session, make_user, make_correction, monkeypatch
+):
+    """The server ends the connection after the accept has written its rows, before the
+    commit: 503, the correction is still pending with no update and no new revision, and
+    the next request gets a fresh connection from the pool."""
+    correction, _ = make_correction()
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    headers = {"Authorization": f"Bearer {tokens.create_token(session, moderator, 't')[1]}"}
+    revisions = session.scalar(select(func.count()).select_from(Revision))
+    real_notify = decisions.notifications.correction_decided
+
+    def killed_before_commit(db_session, *args, **kwargs):
+        db_session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    monkeypatch.setattr(decisions.notifications, "correction_decided", killed_before_commit)
+    url = f"/api/v1/moderation/corrections/{correction.id}/accept"
+    body = {"update_text": "Fixed.", "expected_version": 1}
+    response = client.post(url, json=body, headers=headers)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+
+    session.expire_all()
+    assert session.get(Correction, correction.id).status == CorrectionStatus.PENDING
+    assert session.scalar(select(func.count()).select_from(Update)) == 0
+    assert session.scalar(select(func.count()).select_from(Revision)) == revisions
+
+    monkeypatch.setattr(decisions.notifications, "correction_decided", real_notify)
+    assert client.post(url, json=body, headers=headers).status_code == 200
+    session.expire_all()
+    accepted = session.get(Correction, correction.id)
+    assert accepted.status == CorrectionStatus.ACCEPTED and accepted.update_id is not None
