@@ -165,6 +165,19 @@ def has_approved_comment(session: Session, user: User | None) -> bool:
     )
 
 
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role.value != "reader"
+
+
+def content_hold_reason(body: str, watched: list[str]) -> str | None:
+    """Why these words wait for a moderator whoever wrote them: a new comment or an edit."""
+    if count_links(body) > MAX_LINKS_BEFORE_HOLD:
+        return f"more than {MAX_LINKS_BEFORE_HOLD} links"
+    if watched:
+        return f"watched word: {watched[0]}"
+    return None
+
+
 def hold_reason(
     session: Session,
     submitter: Submitter,
@@ -175,12 +188,10 @@ def hold_reason(
     watched: list[str],
 ) -> str | None:
     """Why a new comment waits for a moderator, or None to publish it at once."""
-    if submitter.user is not None and submitter.user.role.value != "reader":
+    if is_staff(submitter.user):
         return None  # staff are trusted
-    if count_links(body) > MAX_LINKS_BEFORE_HOLD:
-        return f"more than {MAX_LINKS_BEFORE_HOLD} links"
-    if watched:
-        return f"watched word: {watched[0]}"
+    if reason := content_hold_reason(body, watched):
+        return reason
     if spread_across_sections(session, submitter, section_id):
         return "new guest posting in several sections within a minute"
     if mode == "pre":

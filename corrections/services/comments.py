@@ -262,8 +262,15 @@ def edit_comment(
     user: User | None,
     edit_secret: str | None,
     site_mode: str,
+    secret: str,
 ) -> Comment:
-    """Replace a comment's text, keeping the old one; a held mode sends it back to review."""
+    """Replace a comment's text, keeping the old one.
+
+    The new words meet the rules of a new comment: a ban of the author (account, email or
+    the network it was posted from) refuses the edit, and so does a blocked word; too many
+    links or a watched word send it back to review whatever the mode, and so does any edit
+    of a published comment when the mode holds new comments. ``secret`` keys the ban hashes.
+    """
     body = _clean_body(body)
     begin_write(session)
     try:
@@ -273,7 +280,16 @@ def edit_comment(
         if body == comment.body_source:
             session.rollback()
             return comment
-        abuse.refuse_blocked_words(abuse.matching_words(session, body))
+        author = Submitter(
+            secret,
+            user=user if user is not None and comment.user_id == user.id else None,
+            name=comment.author_name,
+            email=comment.author_email,
+            network_hash=comment.network_hash,
+        )
+        abuse.refuse_if_banned(session, author)
+        words = abuse.matching_words(session, body)
+        abuse.refuse_blocked_words(words)
         session.add(
             CommentEdit(
                 comment_id=comment.id,
@@ -285,18 +301,32 @@ def edit_comment(
         comment.body_source = body
         comment.body_html = render_markdown(body)
         comment.edited_at = now
-        article_mode = comment_article_mode(session, comment)
-        mode = moderation_mode(article_mode, site_mode)
-        if comment.status == CommentStatus.PUBLISHED and mode in ("pre", "first-time"):
-            trusted = user is not None and user.role.value != "reader"
-            if not trusted:
-                comment.status = CommentStatus.PENDING
-                comment.hold_reason = "edited after publication"
+        watched = words.get(WordKind.WATCHED, [])
+        held = _edit_hold_reason(session, comment, author, watched, site_mode)
+        if held and comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+            comment.status = CommentStatus.PENDING
+            comment.hold_reason = held
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return comment
+
+
+def _edit_hold_reason(
+    session: Session, comment: Comment, author: Submitter, watched: list[str], site_mode: str
+) -> str | None:
+    """Why an edited comment must be reviewed (again), or None to leave its status be."""
+    if abuse.is_staff(author.user):
+        return None
+    reason = abuse.content_hold_reason(comment.body_source, watched)
+    if reason is not None:
+        return f"edited: {reason}"
+    if comment.status == CommentStatus.PUBLISHED:
+        mode = moderation_mode(comment_article_mode(session, comment), site_mode)
+        if mode in ("pre", "first-time"):
+            return "edited after publication"
+    return None
 
 
 def comment_article_mode(session: Session, comment: Comment) -> str | None:

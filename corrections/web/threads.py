@@ -112,18 +112,22 @@ def edit(comment_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            comments.edit_comment(
+            edited = comments.edit_comment(
                 db.session,
                 comment_id,
                 form.body.data or "",
                 user=_user(),
                 edit_secret=secret,
                 site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
+                secret=current_app.config["SECRET_KEY"],
             )
         except Invalid as exc:
             error = exc
         else:
-            flash("Your comment was changed.")
+            if edited.status.value == "pending":
+                flash("Your comment was changed. It awaits moderation; only you can see it now.")
+            else:
+                flash("Your comment was changed.")
             return redirect(comment_url(comment_id), 303)
     status = 422 if error else 200
     return render_template("threads/edit.html", comment=comment, form=form, error=error), status

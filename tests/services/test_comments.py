@@ -216,12 +216,19 @@ def test_a_guest_edits_with_their_secret_and_history_is_kept(session, demo_artic
         user=None,
         edit_secret=result.edit_secret,
         site_mode="post",
+        secret=SECRET,
     )
     assert edited.body_source == "First" and edited.edited_at is not None
     assert session.scalars(select(CommentEdit.body_source)).all() == ["Frist"]
     with pytest.raises(Forbidden):
         comments.edit_comment(
-            session, result.comment.id, "Hijacked", user=None, edit_secret="wrong", site_mode="post"
+            session,
+            result.comment.id,
+            "Hijacked",
+            user=None,
+            edit_secret="wrong",
+            site_mode="post",
+            secret=SECRET,
         )
 
 
@@ -234,8 +241,102 @@ def test_editing_a_published_comment_sends_it_back_to_review_when_mode_holds(ses
         user=None,
         edit_secret=result.edit_secret,
         site_mode="first-time",
+        secret=SECRET,
     )
     assert edited.status == CommentStatus.PENDING
+
+
+def edit(session, result, body, mode="post", user=None):
+    return comments.edit_comment(
+        session,
+        result.comment.id,
+        body,
+        user=user,
+        edit_secret=result.edit_secret,
+        site_mode=mode,
+        secret=SECRET,
+    )
+
+
+def test_an_edit_that_adds_links_goes_back_to_review_in_post_mode(session, demo_article):
+    result = post(session, body="Plain words", mode="post")
+    assert result.comment.status == CommentStatus.PUBLISHED
+    links = "https://a.example https://b.example https://c.example"
+    edited = edit(session, result, links)
+    assert edited.status == CommentStatus.PENDING
+    assert edited.hold_reason == "edited: more than 2 links"
+
+
+def test_an_edit_with_a_watched_word_goes_back_to_review_in_post_mode(session, demo_article):
+    session.add(WordRule(kind=WordKind.WATCHED, word="casino"))
+    session.commit()
+    result = post(session, body="Plain words", mode="post")
+    edited = edit(session, result, "Visit the casino")
+    assert edited.status == CommentStatus.PENDING
+    assert edited.hold_reason == "edited: watched word: casino"
+
+
+def test_an_ordinary_edit_stays_published_in_post_mode(session, demo_article):
+    result = post(session, body="Plain words", mode="post")
+    assert edit(session, result, "Plainer words").status == CommentStatus.PUBLISHED
+
+
+def test_an_edit_of_a_held_comment_records_the_new_reason(session, demo_article):
+    result = post(session, body="Plain words", mode="pre")
+    assert result.comment.hold_reason == "every comment is reviewed first"
+    edited = edit(session, result, "https://a.example https://b.example https://c.example")
+    assert edited.status == CommentStatus.PENDING
+    assert edited.hold_reason == "edited: more than 2 links"
+
+
+def test_an_edit_from_a_banned_network_or_email_is_refused_and_changes_nothing(
+    session, demo_article
+):
+    by_network = post(session, body="Plain words", mode="post")
+    by_email = post(
+        session, body="Other words", submitter=guest(email="e@example.org", network="n2")
+    )
+    session.add(Ban(kind=BanKind.NETWORK, value_hash="net-a", label="network"))
+    session.add(
+        Ban(kind=BanKind.EMAIL, value_hash=email_ban_hash(SECRET, "e@example.org"), label="e")
+    )
+    session.commit()
+    for result in (by_network, by_email):
+        with pytest.raises(Forbidden, match="blocked"):
+            edit(session, result, "Sneaky new words")
+        session.refresh(result.comment)
+        assert result.comment.body_source in ("Plain words", "Other words")
+    assert count(session, CommentEdit) == 0
+
+
+def test_an_edit_by_a_banned_account_is_refused(session, demo_article, make_user):
+    from corrections.services.abuse import account_ban_hash
+
+    reader = make_user("r@example.org")
+    result = post(session, submitter=Submitter(secret=SECRET, user=reader), mode="post")
+    session.add(
+        Ban(kind=BanKind.ACCOUNT, value_hash=account_ban_hash(SECRET, reader.id), label="r")
+    )
+    session.commit()
+    with pytest.raises(Forbidden):
+        edit(session, result, "New words", user=reader)
+
+
+def test_an_edit_with_a_blocked_word_is_refused(session, demo_article):
+    session.add(WordRule(kind=WordKind.BLOCKED, word="slur"))
+    session.commit()
+    result = post(session, body="Plain words", mode="post")
+    with pytest.raises(Invalid, match="not accepted here"):
+        edit(session, result, "what a slur")
+
+
+def test_staff_edits_stay_published(session, demo_article, make_user):
+    moderator = make_user("m@example.org", Role.MODERATOR)
+    result = post(session, submitter=Submitter(secret=SECRET, user=moderator), mode="pre")
+    links = "https://a.example https://b.example https://c.example"
+    assert edit(session, result, links, mode="pre", user=moderator).status == (
+        CommentStatus.PUBLISHED
+    )
 
 
 def test_edits_are_refused_after_fifteen_minutes(session, demo_article):
@@ -250,6 +351,7 @@ def test_edits_are_refused_after_fifteen_minutes(session, demo_article):
             user=None,
             edit_secret=result.edit_secret,
             site_mode="post",
+            secret=SECRET,
         )
 
 

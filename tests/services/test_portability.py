@@ -45,6 +45,7 @@ def busy_article(app, session, make_user, make_correction):
         user=None,
         edit_secret=first.edit_secret,
         site_mode="post",
+        secret=secret,
     )
     comments.flag_comment(session, first.comment.id, reason="other", note="odd", reporter_key="k")
     rejected, _ = make_correction()

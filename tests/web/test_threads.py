@@ -179,6 +179,25 @@ def test_the_author_edits_and_deletes_within_fifteen_minutes(
     assert "Spelling" not in client.get("/a/demo").get_data(as_text=True)
 
 
+def test_an_edit_that_adds_three_links_goes_back_to_review_in_post_mode(
+    app, client, session, demo_article, post_mode
+):
+    send(client, body="Plain words")
+    comment = comments_in(session)[0]
+    token = hidden_fields(client.get(f"/comments/{comment.id}/edit").get_data(as_text=True))
+    links = "https://a.example https://b.example https://c.example"
+    saved = client.post(
+        f"/comments/{comment.id}/edit", data={"csrf_token": token["csrf_token"], "body": links}
+    )
+    assert saved.status_code == 303
+    session.refresh(comment)
+    assert comment.status == CommentStatus.PENDING
+    assert comment.hold_reason == "edited: more than 2 links"
+    mine = client.get("/a/demo").get_data(as_text=True)
+    assert "It awaits moderation" in mine and "awaiting moderation" in mine
+    assert "b.example" not in app.test_client().get("/a/demo").get_data(as_text=True)
+
+
 def test_someone_else_cannot_edit_a_comment(app, client, session, demo_article, post_mode):
     send(client)
     comment = comments_in(session)[0]
