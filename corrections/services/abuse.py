@@ -17,11 +17,15 @@ from corrections.db import utcnow
 from corrections.models import Ban, BanKind, Comment, CommentStatus, User, WordKind, WordRule
 from corrections.services.errors import Forbidden, Invalid
 from corrections.services.hashing import keyed_hash
+from corrections.text.markdown import render_markdown
 
 REPEAT_WINDOW = timedelta(minutes=10)
 SPREAD_WINDOW = timedelta(minutes=1)
 MAX_LINKS_BEFORE_HOLD = 2
-_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+# An address is a run starting with a scheme or "www." up to a space or a character that
+# ends a Markdown link or autolink, so "https://www.example.org" counts once, not twice. The
+# target of a Markdown link ("](...") is left to the rendered count, or "[url](url)" is two.
+_ADDRESS = re.compile(r"(?<![\w.])(?<!\]\()(?:https?://|www\.)[^\s<>()\[\]\"']+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,11 @@ def refuse_repeat(session: Session, submitter: Submitter, body: str) -> None:
 
 
 def count_links(text: str) -> int:
-    return len(_LINK.findall(text))
+    """How many links the text makes: the links of its rendered (sanitized) HTML, or its
+    web addresses, linked or not (in `code`, or "www." without a scheme), if there are more.
+    """
+    rendered = render_markdown(text).count("<a ")  # text "<a " is escaped; only tags remain
+    return max(rendered, len(_ADDRESS.findall(text)))
 
 
 def spread_across_sections(session: Session, submitter: Submitter, section_id: int) -> bool:

@@ -121,6 +121,33 @@ def test_more_than_two_links_are_held_whatever_the_mode(session, demo_article):
     assert comment.status == CommentStatus.PENDING and "links" in comment.hold_reason
 
 
+def test_two_https_www_links_are_published_in_post_mode_and_three_are_held(session, demo_article):
+    two = "See https://www.a.example/x and https://www.b.example/y"
+    assert post(session, body=two, mode="post").comment.status == CommentStatus.PUBLISHED
+    three = two + " and https://www.c.example/z"
+    held = post(session, body=three, mode="post", submitter=guest(network="n2")).comment
+    assert held.status == CommentStatus.PENDING and held.hold_reason == "more than 2 links"
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("https://www.a.example and https://www.b.example", 2),
+        ("www.a.example and http://b.example", 2),
+        ("[a](https://a.example)[b](https://b.example)[c](https://c.example)", 3),
+        ("[https://a.example](https://a.example)", 1),
+        ("<https://a.example>", 1),
+        ("https://en.wikipedia.org/wiki/Flood_(disambiguation)", 1),
+        ("`https://a.example` www.b.example", 2),
+        ("awww.nice, no links; 3.14 and www", 0),
+    ],
+)
+def test_links_are_counted_once_each(text, links):
+    from corrections.services.abuse import count_links
+
+    assert count_links(text) == links
+
+
 def test_watched_words_hold_and_blocked_words_refuse(session, demo_article):
     session.add_all(
         [
