@@ -51,11 +51,15 @@ class JsonParser(FlaskParser):
         if not is_json_request(req):
             return core.missing
         raw = req.get_data(cache=True)
-        data = core.parse_json(raw)
-        if _ESCAPED_SURROGATE.search(raw) and not all(map(_encodable, _strings(data))):
-            raise json.JSONDecodeError("a lone UTF-16 surrogate escape", raw.decode(), 0)
-        if _ESCAPED_NUL.search(raw) and any("\x00" in text for text in _strings(data)):
-            raise json.JSONDecodeError("a NUL character (\\u0000) in a string", raw.decode(), 0)
+        try:
+            data = core.parse_json(raw)
+            if _ESCAPED_SURROGATE.search(raw) and not all(map(_encodable, _strings(data))):
+                raise json.JSONDecodeError("a lone UTF-16 surrogate escape", raw.decode(), 0)
+            if _ESCAPED_NUL.search(raw) and any("\x00" in text for text in _strings(data)):
+                raise json.JSONDecodeError("a NUL character (\\u0000) in a string", raw.decode(), 0)
+        except RecursionError as exc:
+            # Thousands of nested arrays or objects: no schema here nests more than a few.
+            abort(400, exc=exc, message="The request body is too deeply nested to be read.")
         return data
 
     def _handle_invalid_json_error(self, error: Exception, req: flask.Request, *args, **kwargs):

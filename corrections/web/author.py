@@ -17,7 +17,7 @@ from corrections.models import Role
 from corrections.services import author_revisions, drafts, editor, suggestions
 from corrections.services.draft_conflicts import DraftConflict, RebaseResult
 from corrections.services.draft_rules import OPS, DraftSection, apply_op
-from corrections.services.errors import Conflict, Invalid, NotFound, ServiceError
+from corrections.services.errors import Invalid, ServiceError
 from corrections.services.users import require_role
 from corrections.text.diff import render_word_diff_html
 from corrections.web.auth import me
@@ -90,8 +90,8 @@ def submit(slug: str) -> ResponseReturnValue:
     try:
         op, argument = parse_op(request.form.get("op"))
         sections, focus = posted, None
-        if op in OPS:
-            sections, focus = apply_op(posted, op, -1 if argument is None else argument)
+        if op in OPS and argument is not None:
+            sections, focus = apply_op(posted, op, argument)
         draft = drafts.save_draft(
             db.session,
             me(),
@@ -114,7 +114,7 @@ def submit(slug: str) -> ResponseReturnValue:
             flash("Draft saved.")
     except DraftConflict as conflict:
         return render_editor(slug, error=conflict, status=409)
-    except (Invalid, Conflict, NotFound) as error:
+    except ServiceError as error:
         db.session.rollback()
         kept = None if saved else posted
         return render_editor(
@@ -183,7 +183,8 @@ def rebase(slug: str) -> ResponseReturnValue:
         if not form.validate_on_submit():
             raise EXPIRED
         result = drafts.rebase_draft(db.session, me(), slug, version_of(form))
-    except (Invalid, Conflict) as error:
+    except ServiceError as error:
+        db.session.rollback()
         return render_editor(slug, error=error, status=error.status)
     flash(_rebase_message(result))
     return redirect(url_for("author.edit", slug=slug), 303)
@@ -225,7 +226,8 @@ def upload(slug: str) -> ResponseReturnValue:
         result = author_revisions.upload_revision(
             db.session, me(), slug, file.read(), form.summary.data
         )
-    except (Invalid, Conflict) as error:
+    except ServiceError as error:
+        db.session.rollback()
         return render_editor(slug, upload_error=error, status=error.status)
     flash(f"Version {result.revision.number} is published from {file.filename}.")
     return redirect(url_for("reader.article", slug=slug), 303)

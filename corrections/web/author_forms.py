@@ -12,9 +12,15 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
 
+from corrections.db import database_int
 from corrections.models import SectionKind
-from corrections.services.draft_rules import MAX_SECTIONS, DraftSection
+from corrections.services.draft_rules import MAX_SECTIONS, OPS, DraftSection
 from corrections.services.errors import Invalid
+
+# The editor's buttons: those that act on one section or suggestion carry its number.
+PLAIN_OPS = ("save", "preview", "publish")
+NUMBERED_OPS = (*OPS, "apply")
+UNKNOWN_BUTTON = "That button is not known; reload the editor."
 
 
 class EditorForm(FlaskForm):
@@ -40,10 +46,11 @@ class UploadForm(FlaskForm):
 
 
 def version_of(form: EditorForm | VersionForm) -> int:
-    raw = form.version.data or ""
-    if not raw.isdigit():
-        raise Invalid("This form is missing the draft's version; reload the editor.")
-    return int(raw)
+    """The draft version the page was showing; a version no column can hold names nothing."""
+    try:
+        return database_int(form.version.data or "")
+    except ValueError:
+        raise Invalid("This form is missing the draft's version; reload the editor.") from None
 
 
 def sections_from(formdata: MultiDict[str, str]) -> list[DraftSection]:
@@ -66,8 +73,16 @@ def sections_from(formdata: MultiDict[str, str]) -> list[DraftSection]:
 
 
 def parse_op(raw: str | None) -> tuple[str, int | None]:
-    """``"up:3"`` -> ``("up", 3)``; a bare ``"save"`` -> ``("save", None)``."""
-    name, _, argument = (raw or "save").partition(":")
-    if argument and not argument.isdigit():
-        raise Invalid("That button is not known; reload the editor.")
-    return name, int(argument) if argument else None
+    """``"up:3"`` -> ``("up", 3)``; a bare ``"save"`` -> ``("save", None)``.
+
+    Anything else is refused before the draft is saved, so a button this page does not have
+    never saves silently."""
+    name, colon, argument = (raw or "save").partition(":")
+    if name in PLAIN_OPS and not colon:
+        return name, None
+    if name not in NUMBERED_OPS:
+        raise Invalid(UNKNOWN_BUTTON)
+    try:
+        return name, database_int(argument)
+    except ValueError:
+        raise Invalid(UNKNOWN_BUTTON) from None

@@ -185,3 +185,21 @@ def test_the_draft_routes_are_in_a_valid_openapi_document(client):
     validate(spec)
     operations = spec["paths"]["/api/v1/articles/{slug}/draft/publish"]["post"]
     assert "409" in operations["responses"] and operations["security"] == [{"bearerAuth": []}]
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+@pytest.mark.parametrize("where", ["body", "field"])
+def test_deeply_nested_json_is_refused_with_400(client, bearer, opening, where):
+    closing = "]" if opening == "[" else "}"
+    nested = opening * 100_000 + "1" + closing * 100_000
+    raw = nested if where == "body" else '{"sections": ' + nested + ', "expected_version": 1}'
+    response = client.put(DRAFT, data=raw, content_type="application/json", headers=bearer())
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request" and "too deeply nested" in error["message"]
+
+
+def test_json_nested_a_little_is_an_ordinary_field_error(client, bearer):
+    raw = '{"sections": ' + "[" * 50 + "]" * 50 + ', "expected_version": 1}'
+    response = client.put(DRAFT, data=raw, content_type="application/json", headers=bearer())
+    assert response.status_code == 422 and "sections" in response.get_json()["error"]["fields"]

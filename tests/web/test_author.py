@@ -235,6 +235,87 @@ def test_discarding_the_draft(author_client, session):
     assert "Scrap this." not in page(author_client)
 
 
+# Hostile or stale buttons -----------------------------------------------------------------------
+
+HUGE = "99999999999999999999"  # beyond 64 bits
+BAD_VERSIONS = ["²", "", "-1", "1.5", HUGE, str(2**63), str(2**31)]
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS)
+@pytest.mark.parametrize("op", ["save", "publish", "add:0"])
+def test_a_version_that_is_no_draft_version_is_refused_with_a_message(
+    author_client, session, version, op
+):
+    fields = editor_fields(page(author_client))
+    fields[field_for(fields, "introduction", "text")] = "Typed."
+    fields["version"] = version
+    response = author_client.post(EDITOR, data={**fields, "op": op})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "missing the draft&#39;s version" in html and ">Typed.</textarea>" in html
+    assert revisions(session) == 1
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS)
+def test_autosave_refuses_a_version_that_is_no_draft_version_as_json(author_client, version):
+    fields = editor_fields(page(author_client))
+    fields["version"] = version
+    response = author_client.post(f"{EDITOR}/autosave", data=fields)
+    assert response.status_code == 422
+    assert "missing the draft's version" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS)
+def test_rebase_refuses_a_version_that_is_no_draft_version(author_client, version):
+    fields = hidden_fields(page(author_client), f"{EDITOR}/discard")  # a CSRF token
+    response = author_client.post(f"{EDITOR}/rebase", data={**fields, "version": version})
+    assert response.status_code == 422
+    assert "missing the draft&#39;s version" in response.get_data(as_text=True)
+
+
+def test_rebase_without_a_draft_is_answered_with_a_message(author_client, session):
+    fields = hidden_fields(page(author_client), f"{EDITOR}/discard")
+    author_client.post(f"{EDITOR}/discard", data=fields)  # the draft is gone
+    response = author_client.post(f"{EDITOR}/rebase", data={**fields, "version": "1"})
+    assert response.status_code == 404
+    assert "You have no draft of this article open" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        "apply:²",
+        f"apply:{HUGE}",
+        f"apply:{2**63}",
+        f"apply:{2**31}",
+        "apply",
+        "apply:",
+        f"up:{HUGE}",
+        "remove:²",
+        "explode",
+        "explode:1",
+        "publish:1",
+        "save:",
+    ],
+)
+def test_an_unknown_or_malformed_button_is_refused_and_nothing_is_saved(author_client, session, op):
+    fields = editor_fields(page(author_client))
+    fields[field_for(fields, "introduction", "text")] = "Typed, not saved."
+    response = author_client.post(EDITOR, data={**fields, "op": op})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "That button is not known; reload the editor." in html
+    assert ">Typed, not saved.</textarea>" in html  # shown again, to be saved another way
+    assert "Typed, not saved." not in page(author_client)  # but not saved
+    assert revisions(session) == 1
+
+
+def test_applying_a_correction_that_does_not_exist_is_not_found(author_client):
+    response = submit(author_client, op="apply:12345")
+    assert response.status_code == 404
+    assert "There is no such correction of this article." in response.get_data(as_text=True)
+
+
 # Autosave ---------------------------------------------------------------------------------------
 
 
