@@ -441,7 +441,7 @@ def test_uploading_a_file_publishes_the_next_revision(session, author, demo_text
     [
         (b"\xff\xfe not utf-8", "not UTF-8"),
         (b"   \n", "empty"),
-        (b"x" * (MAX_FILE_BYTES + 1), "limit is 1,000,000 bytes"),
+        (b"x" * (MAX_FILE_BYTES + 1), "over the limit of 1,000,000 bytes"),
     ],
 )
 def test_a_bad_file_is_refused_in_one_line_and_writes_nothing(session, author, data, message):
