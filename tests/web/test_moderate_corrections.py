@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corrections.models import CorrectionStatus, Role
@@ -31,6 +33,17 @@ def test_the_page_shows_the_passage_the_proposal_and_the_sources(moderator_clien
         "An earlier version said “412 homes”; 415 homes. (Sources: https://example.org/report)"
         in html
     )
+
+
+def test_the_page_loads_the_keys_script_deferred_with_no_inline_script(
+    moderator_client, make_correction
+):
+    correction, _ = make_correction()
+    html = page(moderator_client, correction).get_data(as_text=True)
+    assert '<script src="/static/moderation.js" defer></script>' in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert 'id="keys-dialog"' in html and "Go to the reason, to reject" in html
+    assert 'data-key="a"' in html and 'data-key="r"' in html
 
 
 def test_accepting_through_the_form_publishes_version_two(
