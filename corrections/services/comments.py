@@ -116,7 +116,9 @@ def post_comment(
             idempotency_key,
         )
         session.commit()
-    except IntegrityError:
+    except (IntegrityError, Invalid):
+        # A repeat sent while the first was being saved: the first is found by its key,
+        # either as a unique-key violation or by the check against posting the same text.
         session.rollback()
         existing = _by_key(session, idempotency_key) if idempotency_key else None
         if existing is None:

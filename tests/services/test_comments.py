@@ -216,6 +216,22 @@ def test_the_same_idempotency_key_makes_one_comment(session, demo_article):
     assert first.comment.id == second.comment.id and count(session) == 1
 
 
+def test_a_repeat_that_raced_the_first_is_answered_with_it_not_refused(
+    session, demo_article, monkeypatch
+):
+    """Sent again while the first was being saved: the repeat's own look-up ran before the
+    first was committed, and its checks then find the first. It is the same request, so it
+    gets the first comment, not "you posted the same text"."""
+    first = post(session, idempotency_key="k1")
+    real_by_key = comments._by_key
+    lookups = iter([None])
+    monkeypatch.setattr(comments, "_by_key", lambda s, k: next(lookups, real_by_key(s, k)))
+    repeat = post(session, idempotency_key="k1")
+    assert not repeat.created and repeat.comment.id == first.comment.id and count(session) == 1
+    with pytest.raises(Invalid):  # without the key, the same text is still refused
+        post(session)
+
+
 def test_a_quote_is_anchored_to_the_latest_revision(session, demo_article):
     quote = QuoteInput("118 millimetres of rain")
     comment = post(session, quote=quote).comment
