@@ -1,5 +1,6 @@
 # make run   - create the virtual environment, install, migrate, load the demo, serve on :5000
 # make test  - install what the tests need, lint, run the tests on SQLite and on PostgreSQL
+# make bench - this service against Isso 0.14 under gunicorn, same settings (docs/performance.md)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +10,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?=
 PG_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-sqlite test-postgres lint format clean
+.PHONY: run serve test test-sqlite test-postgres lint format clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -52,6 +53,20 @@ test-postgres: $(VENV)/.installed-test
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "== PostgreSQL: no server at 127.0.0.1:5432 and TEST_DATABASE_URL unset; skipped"; \
 	else echo "== tests on PostgreSQL ($$url)"; TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not browser"; fi
+
+# The benchmark (bench/run.py): makes its data, Isso's virtual environment (bench/.isso-venv,
+# from PyPI) and its servers itself; wrk from Debian when it can be installed, else the
+# bench's own Python load generator. Not part of `make test` (its smoke mode is).
+# BENCH_SECONDS (per measure, 10), BENCH_ROUNDS (3), BENCH_WORKERS (2), BENCH_CONNECTIONS.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing wrk"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)) || \
+	    echo "== wrk could not be installed: using the Python load generator"; \
+	  else echo "== no wrk: using the Python load generator"; fi; }
+	$(BIN)/python -m bench.run
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
