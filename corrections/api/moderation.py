@@ -198,7 +198,12 @@ def get_queue(args: dict[str, Any]):
             fields={"status": [f"One of {', '.join(TABS[args['kind']])}."]},
         )
     page = moderation_queue.queue(
-        db.session, tab=tab, after=args["after"], limit=args["limit"], newest_first=False
+        db.session,
+        current_api_user(),
+        tab=tab,
+        after=args["after"],
+        limit=args["limit"],
+        newest_first=False,
     )
     return {"items": [item_payload(i) for i in page.items], "next": page.next_after}
 

@@ -109,6 +109,7 @@ def log_entry(row) -> LogEntry:
 
 def audit_log(
     session: Session,
+    actor: User | None,
     *,
     actor_id: int | None = None,
     target_type: str | None = None,
@@ -116,7 +117,8 @@ def audit_log(
     after: int | None = None,
     limit: int = PAGE_SIZE,
 ) -> QueuePage:
-    """The moderation log, newest first, by keyset on id; filters combine."""
+    """The moderation log, newest first, by keyset on id; filters combine. Moderators only."""
+    require_role(actor, Role.MODERATOR)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = log_query()
     if actor_id is not None:
@@ -140,7 +142,7 @@ def log_screen(
 ) -> LogScreen:
     require_role(actor, Role.MODERATOR)
     page = audit_log(
-        session, actor_id=actor_id, target_type=target_type, action=action, after=after
+        session, actor, actor_id=actor_id, target_type=target_type, action=action, after=after
     )
     staff = session.execute(
         select(User.id, User.display_name)

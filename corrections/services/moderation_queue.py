@@ -178,13 +178,19 @@ def capped_count(session: Session, id_column: Any, where: list[ColumnElement[boo
 
 
 def tab_counts(
-    session: Session, *, article_id: int | None = None, section_id: int | None = None
+    session: Session,
+    actor: User | None,
+    *,
+    article_id: int | None = None,
+    section_id: int | None = None,
 ) -> dict[str, Count]:
+    require_role(actor, Role.MODERATOR)
     return {tab: capped_count(session, *_conditions(tab, article_id, section_id)) for tab in TABS}
 
 
-def pending_total(session: Session) -> Count:
+def pending_total(session: Session, actor: User | None) -> Count:
     """Comments and corrections waiting, for the "Moderate" link in the header."""
+    require_role(actor, Role.MODERATOR)
     comments = capped_count(session, *_conditions("comments", None, None))
     corrections = capped_count(session, *_conditions("corrections", None, None))
     total = comments.value + corrections.value
@@ -195,6 +201,7 @@ def pending_total(session: Session) -> Count:
 
 def queue(
     session: Session,
+    actor: User | None,
     *,
     tab: str,
     article_id: int | None = None,
@@ -204,7 +211,11 @@ def queue(
     newest_first: bool | None = None,
 ) -> QueuePage:
     """One page of a tab. ``newest_first`` None means the tab's own order: the work tabs
-    oldest first (first come, first served), the "decided" history newest first."""
+    oldest first (first come, first served), the "decided" history newest first.
+
+    Moderators and above only (``Forbidden`` otherwise), whoever calls: the site or the API.
+    """
+    require_role(actor, Role.MODERATOR)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     newest = (tab == "decided") if newest_first is None else newest_first
     id_column, where = _conditions(tab, article_id, section_id)
@@ -312,6 +323,7 @@ def queue_screen(
     require_role(actor, Role.MODERATOR)
     page = queue(
         session,
+        actor,
         tab=tab,
         article_id=article_id,
         section_id=section_id,
@@ -329,5 +341,5 @@ def queue_screen(
                 .order_by(Section.id)
             )
         ]
-    counts = tab_counts(session, article_id=article_id, section_id=section_id)
+    counts = tab_counts(session, actor, article_id=article_id, section_id=section_id)
     return QueueScreen(tab, page, counts, [(i, t) for i, t in articles], sections)

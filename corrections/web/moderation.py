@@ -22,7 +22,7 @@ from corrections.db import database_int, utcnow
 from corrections.extensions import db, login_manager
 from corrections.models import Role
 from corrections.services import moderation, moderation_queue
-from corrections.services.errors import Conflict, Invalid
+from corrections.services.errors import Conflict, Forbidden, Invalid
 from corrections.services.users import require_role
 from corrections.web.auth import me
 from corrections.web.moderation_forms import ACTIONS, REASONS, AuthorForm, BulkForm, RejectForm
@@ -51,7 +51,9 @@ def moderators_only() -> ResponseReturnValue | None:
 def pending_label() -> str:
     """The count beside "Moderate" in the header ("12", "1,000+")."""
     try:
-        return str(moderation_queue.pending_total(db.session))
+        return str(moderation_queue.pending_total(db.session, me()))
+    except Forbidden:  # the header offers the count to staff only; never a page's error
+        return ""
     except SQLAlchemyError:  # the header must not turn an error page into a crash
         log.warning("could not count the moderation queue", exc_info=True)
         return ""

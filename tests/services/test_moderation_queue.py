@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert, select
 
+from corrections.db import utcnow
 from corrections.models import (
     Article,
     Comment,
@@ -68,27 +69,27 @@ def test_each_tab_shows_its_own_items_oldest_first(
     asked.status = CorrectionStatus.NEEDS_INFO
     session.commit()
 
-    assert ids(queue(session, tab="comments")) == [c.id for c in waiting]
-    assert ids(queue(session, tab="flagged")) == [flagged.id]
-    assert ids(queue(session, tab="corrections")) == [pending_fix.id]
-    assert ids(queue(session, tab="needs-info")) == [asked.id]
-    assert queue(session, tab="decided").items == []
+    assert ids(queue(session, moderator, tab="comments")) == [c.id for c in waiting]
+    assert ids(queue(session, moderator, tab="flagged")) == [flagged.id]
+    assert ids(queue(session, moderator, tab="corrections")) == [pending_fix.id]
+    assert ids(queue(session, moderator, tab="needs-info")) == [asked.id]
+    assert queue(session, moderator, tab="decided").items == []
 
     moderation.approve_comment(session, moderator, waiting[0].id)
-    [decided] = queue(session, tab="decided").items
+    [decided] = queue(session, moderator, tab="decided").items
     assert (decided.action, decided.target_id, decided.actor_name) == (
         "comment_approved",
         waiting[0].id,
         "Mo",
     )
-    assert ids(queue(session, tab="comments")) == [waiting[1].id]
+    assert ids(queue(session, moderator, tab="comments")) == [waiting[1].id]
 
 
 def test_a_queued_comment_shows_its_hold_reason_flags_quote_and_only_the_email_domain(
-    session, demo_article
+    session, demo_article, moderator
 ):
     comment = post(session, "Held", email="ann@example.org")
-    [item] = queue(session, tab="comments").items
+    [item] = queue(session, moderator, tab="comments").items
     assert (item.author_name, item.email_domain, item.has_account) == ("Ann", "example.org", False)
     assert item.hold_reason == "every comment is reviewed first"
     assert (item.article_slug, item.section_key, item.html) == (
@@ -99,13 +100,15 @@ def test_a_queued_comment_shows_its_hold_reason_flags_quote_and_only_the_email_d
     assert "ann@" not in repr(item)
     public = post(session, "Out", mode="post", network_hash="net-z")
     comments.flag_comment(session, public.id, reason="other", note="Lies", reporter_key="user:1")
-    [flagged] = queue(session, tab="flagged").items
+    [flagged] = queue(session, moderator, tab="flagged").items
     assert [(f.reason, f.note) for f in flagged.flags] == [("other", "Lies")]
 
 
-def test_a_queued_correction_shows_its_quote_proposal_and_number_of_links(session, make_correction):
+def test_a_queued_correction_shows_its_quote_proposal_and_number_of_links(
+    session, make_correction, moderator
+):
     correction, _ = make_correction(links=["https://example.org/a", "https://example.org/b"])
-    [item] = queue(session, tab="corrections").items
+    [item] = queue(session, moderator, tab="corrections").items
     assert (item.id, item.kind, item.quote, item.proposed_text, item.links) == (
         correction.id,
         "correction",
@@ -116,31 +119,36 @@ def test_a_queued_correction_shows_its_quote_proposal_and_number_of_links(sessio
     assert item.reporter_name == "Ann" and item.section_key == "introduction"
 
 
-def test_the_queue_filters_by_article_and_section(session, demo_article, demo_text):
+def test_the_queue_filters_by_article_and_section(session, demo_article, demo_text, moderator):
     other = articles.import_article(session, demo_text, slug="other", title="Other").article
     here = post(session, "here", key="what-happened")
     there = post(session, "there", key="introduction", network_hash="net-b")
     elsewhere = post(session, "elsewhere", slug="other", network_hash="net-c")
-    assert ids(queue(session, tab="comments", article_id=demo_article.id)) == [here.id, there.id]
-    assert ids(queue(session, tab="comments", article_id=other.id)) == [elsewhere.id]
-    intro = section_id(session, "introduction")
-    assert ids(queue(session, tab="comments", article_id=demo_article.id, section_id=intro)) == [
-        there.id
+    assert ids(queue(session, moderator, tab="comments", article_id=demo_article.id)) == [
+        here.id,
+        there.id,
     ]
-    counts = tab_counts(session, article_id=demo_article.id)
+    assert ids(queue(session, moderator, tab="comments", article_id=other.id)) == [elsewhere.id]
+    intro = section_id(session, "introduction")
+    assert ids(
+        queue(session, moderator, tab="comments", article_id=demo_article.id, section_id=intro)
+    ) == [there.id]
+    counts = tab_counts(session, moderator, article_id=demo_article.id)
     assert counts["comments"] == Count(2) and counts["corrections"] == Count(0)
-    assert tab_counts(session, section_id=intro)["comments"] == Count(1)
+    assert tab_counts(session, moderator, section_id=intro)["comments"] == Count(1)
 
 
-def test_load_more_pages_by_keyset_without_repeats_either_way(session, demo_article):
+def test_load_more_pages_by_keyset_without_repeats_either_way(session, demo_article, moderator):
     made = [post(session, f"n{n}", network_hash=f"net-{n}").id for n in range(5)]
-    first = queue(session, tab="comments", limit=2)
-    second = queue(session, tab="comments", limit=2, after=first.next_after)
-    last = queue(session, tab="comments", limit=2, after=second.next_after)
+    first = queue(session, moderator, tab="comments", limit=2)
+    second = queue(session, moderator, tab="comments", limit=2, after=first.next_after)
+    last = queue(session, moderator, tab="comments", limit=2, after=second.next_after)
     assert [ids(first), ids(second), ids(last)] == [made[:2], made[2:4], made[4:]]
     assert last.next_after is None
-    newest = queue(session, tab="comments", limit=3, newest_first=True)
-    rest = queue(session, tab="comments", limit=3, newest_first=True, after=newest.next_after)
+    newest = queue(session, moderator, tab="comments", limit=3, newest_first=True)
+    rest = queue(
+        session, moderator, tab="comments", limit=3, newest_first=True, after=newest.next_after
+    )
     assert ids(newest) + ids(rest) == made[::-1]
 
 
@@ -166,21 +174,23 @@ def insert_pending(session, count: int) -> None:
     session.commit()
 
 
-def test_counts_stop_at_a_thousand_and_read_1000_plus(session, demo_article):
+def test_counts_stop_at_a_thousand_and_read_1000_plus(session, demo_article, moderator):
     insert_pending(session, 999)
-    assert str(tab_counts(session)["comments"]) == "999"
+    assert str(tab_counts(session, moderator)["comments"]) == "999"
     insert_pending(session, 6)
-    counts = tab_counts(session)
+    counts = tab_counts(session, moderator)
     assert counts["comments"] == Count(1000, capped=True)
     assert str(counts["comments"]) == "1,000+" and str(counts["flagged"]) == "0"
-    assert str(pending_total(session)) == "1,000+"
-    assert len(queue(session, tab="comments").items) == 50
+    assert str(pending_total(session, moderator)) == "1,000+"
+    assert len(queue(session, moderator, tab="comments").items) == 50
 
 
-def test_the_header_total_adds_comments_and_corrections(session, demo_article, make_correction):
+def test_the_header_total_adds_comments_and_corrections(
+    session, demo_article, make_correction, moderator
+):
     post(session)
     make_correction()
-    assert pending_total(session) == Count(2)
+    assert pending_total(session, moderator) == Count(2)
 
 
 def test_the_decided_tab_is_newest_first_and_follows_the_section_filter(
@@ -191,17 +201,45 @@ def test_the_decided_tab_is_newest_first_and_follows_the_section_filter(
     moderation.approve_comment(session, moderator, first.id)
     moderation.mark_spam(session, moderator, second.id)
     word_lists.add_word(session, moderator, "blocked", "scam")  # not a decision: not listed
-    assert [e.target_id for e in queue(session, tab="decided").items] == [second.id, first.id]
-    intro = section_id(session, "introduction")
-    assert [e.target_id for e in queue(session, tab="decided", section_id=intro).items] == [
-        second.id
+    assert [e.target_id for e in queue(session, moderator, tab="decided").items] == [
+        second.id,
+        first.id,
     ]
-    assert tab_counts(session)["decided"] == Count(2)
+    intro = section_id(session, "introduction")
+    assert [
+        e.target_id for e in queue(session, moderator, tab="decided", section_id=intro).items
+    ] == [second.id]
+    assert tab_counts(session, moderator)["decided"] == Count(2)
 
 
-def test_an_unknown_tab_is_invalid(session):
+def test_an_unknown_tab_is_invalid(session, moderator):
     with pytest.raises(Invalid, match="no tab"):
-        queue(session, tab="everything")
+        queue(session, moderator, tab="everything")
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda session, actor: queue(session, actor, tab="comments"),
+        lambda session, actor: queue(session, actor, tab="decided"),
+        lambda session, actor: tab_counts(session, actor),
+        lambda session, actor: pending_total(session, actor),
+        lambda session, actor: moderation_log.audit_log(session, actor),
+    ],
+    ids=["queue", "decided", "tab_counts", "pending_total", "audit_log"],
+)
+def test_every_read_of_the_queue_and_the_log_needs_a_moderator(
+    session, demo_article, moderator, make_user, read
+):
+    post(session)
+    reader = make_user("r@example.org")
+    disabled = make_user("gone@example.org", Role.ADMIN)
+    disabled.disabled_at = utcnow()
+    session.commit()
+    for who in (None, reader, disabled):
+        with pytest.raises(Forbidden):
+            read(session, who)
+    read(session, moderator)  # and it answers for a moderator
 
 
 def test_the_queue_screen_is_for_moderators_and_lists_the_filters(
@@ -223,19 +261,22 @@ def test_the_audit_log_filters_by_actor_target_and_action_newest_first_by_keyset
     moderation.approve_comment(session, moderator, one.id)
     moderation.reject_comment(session, other, two.id, "abusive")
     word_lists.add_word(session, moderator, "watched", "casino")
-    every = moderation_log.audit_log(session)
+    every = moderation_log.audit_log(session, moderator)
     assert [e.action for e in every.items] == ["word_added", "comment_rejected", "comment_approved"]
-    assert [e.action for e in moderation_log.audit_log(session, actor_id=moderator.id).items] == [
+    assert [
+        e.action for e in moderation_log.audit_log(session, moderator, actor_id=moderator.id).items
+    ] == [
         "word_added",
         "comment_approved",
     ]
-    by_target = moderation_log.audit_log(session, target_type="comment")
+    by_target = moderation_log.audit_log(session, moderator, target_type="comment")
     assert [e.target_id for e in by_target.items] == [two.id, one.id]
     assert [
-        e.target_id for e in moderation_log.audit_log(session, action="comment_rejected").items
+        e.target_id
+        for e in moderation_log.audit_log(session, moderator, action="comment_rejected").items
     ] == [two.id]
-    page = moderation_log.audit_log(session, limit=2)
-    rest = moderation_log.audit_log(session, limit=2, after=page.next_after)
+    page = moderation_log.audit_log(session, moderator, limit=2)
+    rest = moderation_log.audit_log(session, moderator, limit=2, after=page.next_after)
     assert [e.id for e in page.items + rest.items] == [e.id for e in every.items]
     assert rest.next_after is None
     assert session.scalar(select(ModerationAction.id).limit(1)) is not None
