@@ -12,11 +12,15 @@
     return el ? el.closest(".section") : null;
   }
 
+  // The section's words only, without its heading, so the heading is never read into the
+  // quote's context (the server finds the quote in the section's text, which has no heading).
   function textOf(section) {
-    return section.querySelector(".section-text");
+    return section.querySelector("[data-quote-root]");
   }
 
   // The quote with some words of context, as the server's find_quote understands it.
+  // Whitespace runs (the newlines between paragraphs included) become one space; the
+  // server folds the section's text the same way when the quote is not found as it is.
   function describe(range, container) {
     var exact = range.toString().replace(/\s+/g, " ").trim();
     var before = document.createRange();

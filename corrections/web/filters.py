@@ -15,9 +15,14 @@ def long_date(value: datetime) -> str:
 
 
 def paragraphs(text: str) -> Markup:
-    """Plain section text to escaped <p> elements; single newlines become <br>."""
-    parts = (escape(p).replace("\n", Markup("<br>")) for p in split_paragraphs(text))
-    return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
+    """Plain section text to escaped <p> elements; single newlines become <br>.
+
+    A newline stays between paragraphs and after each <br>, so the page's text (what a
+    reader's selection gives, ``Range.toString()``) has whitespace where the stored text
+    has it: "1971.\n\nThe Mill" reads "1971.\nThe Mill", not "1971.The Mill", and the
+    server's quote finding, which folds whitespace runs, finds it."""
+    parts = (escape(p).replace("\n", Markup("<br>\n")) for p in split_paragraphs(text))
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts)
 
 
 def register(app: Flask) -> None:

@@ -66,3 +66,70 @@ def test_a_reader_comments_with_a_quote_then_replies(page: Page, demo_url: str):
     comment = page.locator("#s-what-happened .comment").first
     expect(comment.locator(".comment-quote")).to_contain_text("118 millimetres of rain")
     expect(comment.locator("strong")).to_have_text("121")
+
+
+def select_across(page: Page, section_key: str, first: str, last: str) -> None:
+    """Select from the start of ``first`` to the end of ``last``, which are in different
+    paragraphs of a section: the range spans the paragraph break, as a mouse drag would."""
+    page.evaluate(
+        """([key, first, last]) => {
+            const root = document.querySelector(`#s-${key} [data-quote-root]`);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            const range = document.createRange();
+            let node, started = false;
+            while ((node = walker.nextNode())) {
+                if (!started && node.data.includes(first)) {
+                    range.setStart(node, node.data.indexOf(first));
+                    started = true;
+                } else if (started && node.data.includes(last)) {
+                    range.setEnd(node, node.data.indexOf(last) + last.length);
+                    const selection = window.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    return;
+                }
+            }
+            throw new Error("words not found: " + first + " ... " + last);
+        }""",
+        [section_key, first, last],
+    )
+
+
+def test_a_quote_across_two_paragraphs_is_found_and_posted(page: Page, demo_url: str):
+    page.goto(demo_url)
+    select_across(page, "what-happened", "installed in 1971.", "The Mill Street flood wall")
+    page.get_by_role("toolbar", name="Selected words").get_by_role(
+        "button", name="Comment on this"
+    ).click()
+    section = page.locator("#s-what-happened")
+    quote = section.locator("[data-quote-field]")
+    expect(quote).to_have_value("installed in 1971. The Mill Street flood wall")
+    # The heading is outside the words: it is not read into the context before the quote.
+    prefix = section.locator("[name=quote_prefix]").input_value()
+    assert "WHAT HAPPENED" not in prefix and prefix.endswith("since gauges were ")
+    section.get_by_label("Your name").fill("Ann")
+    section.get_by_label("Your comment", exact=True).fill("Two paragraphs, one quote.")
+    section.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("awaiting moderation").first).to_be_visible()
+    comment = page.locator("#s-what-happened .comment").first
+    expect(comment.locator(".comment-quote")).to_contain_text(
+        "installed in 1971. The Mill Street flood wall"
+    )
+    assert page.dialogs == []
+
+
+def test_a_selection_of_the_heading_offers_nothing(page: Page, demo_url: str):
+    page.goto(demo_url)
+    toolbar = page.get_by_role("toolbar", name="Selected words")
+    select_text(page, "what-happened", "118 millimetres of rain")
+    expect(toolbar).to_be_visible()
+    page.evaluate(
+        """() => {
+            const heading = document.querySelector("#h-what-happened");
+            const range = document.createRange();
+            range.selectNodeContents(heading);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }"""
+    )
+    expect(toolbar).to_be_hidden()
