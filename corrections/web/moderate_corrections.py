@@ -7,10 +7,8 @@ from flask_login import current_user, login_required
 
 from corrections.db import database_int
 from corrections.extensions import db
-from corrections.models import Role
-from corrections.services import decisions, review
+from corrections.services import decisions, moderation_updates, review
 from corrections.services.errors import Conflict, Invalid, ServiceError
-from corrections.services.users import require_role
 from corrections.web.decision_forms import (
     AcceptForm,
     AddUpdateForm,
@@ -166,16 +164,24 @@ def reopen(correction_id: int):
     return _decide(correction_id, "reopen", call)
 
 
+@bp.get("/updates/new")
+@login_required
+def choose_article():
+    """Which article an update by hand goes to (linked from the moderation navigation)."""
+    found = moderation_updates.articles_to_update(db.session, current_user)
+    return render_template("moderation/updates.html", articles=found)
+
+
 @bp.route("/articles/<slug>/updates/new", methods=["GET", "POST"])
 @login_required
 def add_update(slug: str):
-    require_role(current_user, Role.MODERATOR)
+    article = moderation_updates.article_to_update(db.session, current_user, slug)
     form = AddUpdateForm()
     error = None
     if request.method == "POST" and form.validate_on_submit():
         try:
             published = decisions.add_update(db.session, current_user, slug, form.update_text.data)
-        except Invalid as exc:
+        except (Invalid, Conflict) as exc:
             error = exc
         else:
             flash(
@@ -186,5 +192,6 @@ def add_update(slug: str):
                 url_for("reader.article", slug=slug, _anchor=f"update-{published.update.number}"),
                 303,
             )
-    status = 422 if error else 200
-    return render_template("moderation/add_update.html", slug=slug, form=form, error=error), status
+    status = error.status if error else 200
+    page = render_template("moderation/add_update.html", article=article, form=form, error=error)
+    return page, status

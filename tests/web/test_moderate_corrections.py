@@ -8,6 +8,7 @@ import pytest
 
 from corrections.models import CorrectionStatus, Role
 from corrections.services.articles import read_article
+from tests.conftest import csrf_token_in
 from tests.forms import hidden_fields
 
 
@@ -139,3 +140,32 @@ def test_adding_an_update_by_hand(moderator_client, session, demo_article):
     )
     assert response.status_code == 303 and response.headers["Location"].endswith("#update-1")
     assert read_article(session, "demo").updates[0].body == "Power is back."
+
+
+def test_the_moderation_navigation_leads_to_adding_an_update_by_hand(
+    moderator_client, demo_article
+):
+    queue = moderator_client.get("/moderate").get_data(as_text=True)
+    assert '<a href="/moderate/updates/new">Add an update</a>' in queue
+    chooser = moderator_client.get("/moderate/updates/new").get_data(as_text=True)
+    assert '<a href="/moderate/articles/demo/updates/new">Add an update to Demo</a>' in chooser
+    form = moderator_client.get("/moderate/articles/demo/updates/new").get_data(as_text=True)
+    assert 'To <a href="/a/demo">Demo</a> (now version 1)' in form
+
+
+def test_the_article_page_offers_moderators_an_update_by_hand_and_readers_not(
+    client, make_user, login, demo_article
+):
+    link = '<a href="/moderate/articles/demo/updates/new">Add an update</a>'
+    assert link not in client.get("/a/demo").get_data(as_text=True)
+    make_user("r@example.org")
+    login(client, "r@example.org")
+    assert link not in client.get("/a/demo").get_data(as_text=True)
+    client.post("/signout", data={"csrf_token": csrf_token_in(client.get("/a/demo").text)})
+    make_user("mod@example.org", Role.MODERATOR)
+    login(client, "mod@example.org")
+    assert link in client.get("/a/demo").get_data(as_text=True)
+
+
+def test_an_update_by_hand_to_an_unknown_article_is_a_404(moderator_client, demo_article):
+    assert moderator_client.get("/moderate/articles/nope/updates/new").status_code == 404
