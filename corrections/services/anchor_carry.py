@@ -1,8 +1,11 @@
-"""Carrying quote anchors forward when a revision changes a section's words."""
+"""Carrying quote anchors forward when a revision changes a section's words, and orphaning
+those of sections a revision leaves out."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from corrections.models import Anchor, AnchorState, Revision
@@ -50,3 +53,17 @@ def carry_anchors(
         # When edited in place (similar enough), ``exact`` keeps the words as quoted.
         anchor.current_end = result.anchor.end
     return tally
+
+
+def orphan_sections(session: Session, section_ids: Collection[int]) -> int:
+    """Every current anchor of these sections (left out of the new revision) is orphaned: it
+    keeps pointing at the words of the revision it was last carried to. Returns how many."""
+    if not section_ids:
+        return 0
+    result = session.execute(
+        update(Anchor)
+        .where(Anchor.section_id.in_(list(section_ids)), Anchor.state == AnchorState.CURRENT)
+        .values(state=AnchorState.ORPHANED)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount

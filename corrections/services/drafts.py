@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from corrections.db import begin_write
 from corrections.models import (
-    Anchor,
     AnchorState,
     Article,
     Correction,
@@ -32,7 +31,7 @@ from corrections.models import (
     SectionKind,
     User,
 )
-from corrections.services.articles import ArticleView, read_article
+from corrections.services.articles import read_article
 from corrections.services.audit import record_action
 from corrections.services.draft_conflicts import (
     DraftConflict,
@@ -198,25 +197,6 @@ def mark_applied(
     return applied
 
 
-def _orphan_removed_sections(
-    session: Session, before: ArticleView, kept: Sequence[DraftSection]
-) -> None:
-    """Quotes of a section the author removed refer to an earlier version from now on.
-
-    ``publish_revision`` carries the anchors of sections whose words changed; a removed
-    section has no new words to carry them to.
-    """
-    keys = {s.key for s in kept}
-    gone = [s.section_id for s in before.sections if s.key not in keys]
-    if not gone:
-        return
-    for anchor in session.scalars(
-        select(Anchor).where(Anchor.section_id.in_(gone), Anchor.state == AnchorState.CURRENT)
-    ):
-        anchor.state = AnchorState.ORPHANED
-    session.flush()
-
-
 def publish_draft(
     session: Session,
     actor: User | None,
@@ -258,7 +238,6 @@ def publish_draft(
             actor=author,
             drafts=[SectionDraft(s.key, s.heading, s.kind, s.text) for s in sections],
         )
-        _orphan_removed_sections(session, before, sections)
         _record(session, author, article, revision, summary, applied)
         gone = session.execute(
             delete(Draft).where(Draft.id == draft.id, Draft.version == expected_version)

@@ -23,7 +23,7 @@ from corrections.models import (
     SectionText,
     User,
 )
-from corrections.services.anchor_carry import carry_anchors
+from corrections.services.anchor_carry import carry_anchors, orphan_sections
 from corrections.services.errors import NotFound
 
 MAX_SUMMARY_CHARS = 500
@@ -122,10 +122,14 @@ def publish_revision(
                 )
             )
     else:
-        changed = _write_layout(session, article, revision, previous, drafts)
+        changed, kept = _write_layout(session, article, revision, previous, drafts)
         # Comments and corrections keep pointing at the right words; only changed sections
         # are read, so the cost follows what changed, not how much was said about it.
         carry_anchors(session, revision, changed)
+        # A section left out of this revision has no words to carry its quotes to: whether an
+        # import dropped or renamed it, an author removed it, or anything else did, its
+        # quotes refer to an earlier version from now on.
+        orphan_sections(session, {row.section_id for row in previous} - kept)
 
     # Set the relationship, not only the key, so objects already loaded see the new version.
     article.current_revision = revision
@@ -139,9 +143,11 @@ def _write_layout(
     revision: Revision,
     previous: list[RevisionSection],
     drafts: Sequence[SectionDraft],
-) -> dict[int, tuple[str, str]]:
-    """Write the layout; return {section id: (old text, new text)} of changed bodies."""
+) -> tuple[dict[int, tuple[str, str]], set[int]]:
+    """Write the layout; return {section id: (old text, new text)} of changed bodies, and
+    the ids of every section the revision shows."""
     changed: dict[int, tuple[str, str]] = {}
+    shows: set[int] = set()
     existing = {
         s.key: s for s in session.scalars(select(Section).where(Section.article_id == article.id))
     }
@@ -165,4 +171,5 @@ def _write_layout(
                 revision_id=revision.id, section_id=section.id, text_id=text.id, position=position
             )
         )
-    return changed
+        shows.add(section.id)
+    return changed, shows

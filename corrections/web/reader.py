@@ -8,6 +8,7 @@ from flask_login import current_user
 from corrections.extensions import db
 from corrections.services import articles, record, threads
 from corrections.services.errors import ServiceError
+from corrections.services.former_sections import former_sections
 from corrections.web import caching, own_comments
 from corrections.web.thread_forms import CommentForm
 
@@ -42,8 +43,11 @@ def render_article(
         user_id=current_user.id if current_user.is_authenticated else None,
         own_ids=tuple(own_comments.read()),
     )
+    shown = [s.section_id for s in view.sections]
+    # The latest page also lists the threads of sections no longer in the article.
+    former = former_sections(db.session, view.article.id, shown) if view.is_latest else []
     by_section = threads.article_threads(
-        db.session, view.article.id, [s.section_id for s in view.sections], viewer
+        db.session, view.article.id, shown + [f.section_id for f in former], viewer
     )
     forms = {}
     if view.is_latest:
@@ -58,6 +62,7 @@ def render_article(
             "reader/article.html",
             view=view,
             threads=by_section,
+            former_sections=former,
             forms=forms,
             error_key=error_key,
             error=error,
