@@ -20,6 +20,11 @@ ENVIRONMENTS = ("development", "production")
 _ORIGIN = r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?"
 _FRAME_ANCESTORS = re.compile(rf"'none'|(?:'self'|{_ORIGIN})(?: +(?:'self'|{_ORIGIN}))*")
 MODERATION_MODES = ("pre", "post", "first-time")
+# Where people reach the site, for the links in emails: scheme, host, optional port and path.
+_PUBLIC_URL = re.compile(
+    r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+)
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"  # what `make run` serves
 
 
 class ConfigError(RuntimeError):
@@ -90,6 +95,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FRAME_ANCESTORS": "'none'",
         "SMTP_URL": None,
         "MAIL_FROM": "corrections@localhost",
+        "PUBLIC_URL": None,
         "API_TITLE": "corrections",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -103,7 +109,14 @@ def from_environment() -> dict[str, Any]:
         found["CORRECTIONS_ENV"] = _env_choice("CORRECTIONS_ENV", "development", ENVIRONMENTS)
     if os.environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-    for name in ("SECRET_KEY", "REDIS_URL", "SMTP_URL", "MAIL_FROM", "RATELIMIT_STORAGE_URI"):
+    for name in (
+        "SECRET_KEY",
+        "REDIS_URL",
+        "SMTP_URL",
+        "MAIL_FROM",
+        "RATELIMIT_STORAGE_URI",
+        "PUBLIC_URL",
+    ):
         if os.environ.get(name):
             found[name] = os.environ[name]
     if "CORRECTIONS_MODERATION_MODE" in os.environ:
@@ -158,6 +171,30 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     validate(app)
 
 
+def _public_url(value: str | None, production: bool, smtp_url: str | None) -> str | None:
+    """The site's address without a trailing slash; emails link to pages under it.
+
+    Unset: in development the address ``make run`` serves; in production it is required
+    once mail is really sent (``SMTP_URL``), and otherwise the logged messages keep paths.
+    """
+    value = (value or "").strip()
+    if not value:
+        if not production:
+            return DEVELOPMENT_PUBLIC_URL
+        if smtp_url:
+            raise ConfigError(
+                "PUBLIC_URL is required when CORRECTIONS_ENV=production and SMTP_URL is set: "
+                "the emails link to the site's pages, e.g. PUBLIC_URL=https://corrections.example.org"
+            )
+        return None
+    if not _PUBLIC_URL.fullmatch(value):
+        raise ConfigError(
+            "PUBLIC_URL must be the site's address, http:// or https:// with a host, an optional "
+            f"port and path, and no query (https://corrections.example.org), not {value!r}"
+        )
+    return value.rstrip("/")
+
+
 def validate(app: Flask) -> None:
     config = app.config
     if config["CORRECTIONS_ENV"] not in ENVIRONMENTS:
@@ -175,6 +212,7 @@ def validate(app: Flask) -> None:
     if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     production = config["CORRECTIONS_ENV"] == "production"
+    config["PUBLIC_URL"] = _public_url(config.get("PUBLIC_URL"), production, config.get("SMTP_URL"))
     if production:
         if not config.get("SECRET_KEY"):
             raise ConfigError(

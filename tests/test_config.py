@@ -111,3 +111,56 @@ def test_rate_limits_are_kept_in_redis_when_redis_is_configured(monkeypatch, tmp
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/5"
+
+
+def test_the_public_url_defaults_to_the_development_server(monkeypatch, tmp_path):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.delenv("CORRECTIONS_ENV", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+
+
+def test_the_public_url_comes_from_the_environment_without_its_trailing_slash(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PUBLIC_URL", " https://news.example.org:8443/corrections/ ")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["PUBLIC_URL"] == "https://news.example.org:8443/corrections"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "news.example.org",
+        "ftp://news.example.org",
+        "https://",
+        "https://x.org/?a=1",
+        "https://x.org/#top",
+        "https://a b.org",
+    ],
+)
+def test_a_public_url_that_is_not_an_address_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("PUBLIC_URL", value)
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be the site's address"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+
+
+def test_production_that_sends_mail_needs_a_public_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRECTIONS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.setenv("SMTP_URL", "smtp://mail.example.org:25")
+    with pytest.raises(ConfigError, match="PUBLIC_URL is required when .* SMTP_URL is set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    monkeypatch.setenv("PUBLIC_URL", "https://corrections.example.org")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["PUBLIC_URL"] == "https://corrections.example.org"
+
+
+def test_production_that_only_logs_mail_may_leave_the_public_url_unset(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRECTIONS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.delenv("SMTP_URL", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert app.config["PUBLIC_URL"] is None

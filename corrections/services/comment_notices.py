@@ -1,6 +1,7 @@
 """What we tell a commenter who left an email when a moderator decides their held comment.
 
-Written to the outbox in the decision's transaction (plain text; the link is a path).
+Written to the outbox in the decision's transaction (plain text; the link is absolute,
+under ``PUBLIC_URL``).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from corrections.models import Article, Comment, CommentStatus
+from corrections.services.notifications import public_link
 from corrections.services.outbox import enqueue
 
 
@@ -19,7 +21,7 @@ def comment_decided(
         return
     article = session.get(Article, comment.article_id)
     assert article is not None  # noqa: S101 - a comment's article is a foreign key
-    link = f"/a/{article.slug}#c-{comment.id}"
+    link = public_link(f"/a/{article.slug}#c-{comment.id}")
     if new is CommentStatus.PUBLISHED:
         subject = f"Your comment on “{article.title}” is published"
         middle = (

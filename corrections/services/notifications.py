@@ -1,11 +1,28 @@
-"""What we tell people, by email through the outbox, when something is decided for them."""
+"""What we tell people, by email through the outbox, when something is decided for them.
+
+Links in emails are absolute, under the ``PUBLIC_URL`` setting. It is read from the
+application's config here, at the one place that writes links, rather than passed through
+every decision's signature: the notices are always written inside an app context (a
+request, a CLI command, a test).
+"""
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from corrections.models import Article, Correction, CorrectionStatus, Update
 from corrections.services.outbox import enqueue
+
+
+def public_link(path: str) -> str:
+    """``PUBLIC_URL`` + ``path``: a link that works from a mail client.
+
+    Only a production site that sends no mail (the messages are logged) may leave
+    ``PUBLIC_URL`` unset; its logged messages keep the bare path.
+    """
+    base = current_app.config.get("PUBLIC_URL")
+    return f"{base}{path}" if base else path
 
 
 def _decision_sentence(correction: Correction, update: Update | None, version: int | None) -> str:
@@ -41,13 +58,14 @@ def correction_decided(
     update = getattr(published, "update", None)
     revision = getattr(published, "revision", None)
     sentence = _decision_sentence(correction, update, revision.number if revision else None)
+    where = f"/a/{article.slug}" + (f"#update-{update.number}" if update is not None else "")
     body = (
         f"Hello {correction.reporter_name},\n\n"
         f"You suggested a {correction.kind.value} to “{article.title}”.\n\n"
         f"{sentence}\n\n"
         "Follow it with the private tracking link you kept when you sent it "
-        f"(/c/{correction.public_id}).\n"
-        f"The article: /a/{article.slug}\n"
+        f"({public_link(f'/c/{correction.public_id}')}).\n"
+        f"The article: {public_link(where)}\n"
     )
     enqueue(
         session, correction.reporter_email, f"Your {correction.kind.value}: {article.title}", body

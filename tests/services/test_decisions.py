@@ -61,6 +61,25 @@ def test_accepting_publishes_update_one_in_version_two(app, session, moderator, 
     )
     message = session.scalars(select(OutboxMessage)).one()
     assert message.to_email == "ann@example.org" and "Update 1 in version 2" in message.body
+    # Absolute links, under PUBLIC_URL (in development, the address `make run` serves).
+    assert f"(http://127.0.0.1:5000/c/{correction.public_id})" in message.body
+    assert "The article: http://127.0.0.1:5000/a/demo#update-1\n" in message.body
+
+
+def test_the_email_links_are_under_the_public_url(app, session, moderator, make_correction):
+    app.config["PUBLIC_URL"] = "https://news.example.org/fixes"
+    correction, _ = make_correction(submitter=reporting(app, "ann@example.org"))
+    decisions.reject(
+        session,
+        moderator,
+        correction.id,
+        reason="not_an_error",
+        note="",
+        expected_version=correction.version,
+    )
+    body = session.scalars(select(OutboxMessage.body)).one()
+    assert f"(https://news.example.org/fixes/c/{correction.public_id})" in body
+    assert "The article: https://news.example.org/fixes/a/demo\n" in body
 
 
 def test_accepting_can_replace_the_quoted_words(session, moderator, make_correction):

@@ -343,7 +343,7 @@ def test_a_commenter_with_an_email_hears_of_the_approval_with_a_link(
     [message] = outbox(session)
     assert message.to_email == "ann@example.org"
     assert "Demo" in message.subject and "published" in message.subject
-    assert f"/a/demo#c-{comment.id}" in message.body
+    assert f":\nhttp://127.0.0.1:5000/a/demo#c-{comment.id}\n" in message.body
 
 
 def test_a_commenter_with_an_email_hears_of_the_rejection_and_its_reason(
@@ -353,7 +353,18 @@ def test_a_commenter_with_an_email_hears_of_the_rejection_and_its_reason(
     moderation.reject_comment(session, moderator, comment.id, "duplicate", "Said above.")
     [message] = outbox(session)
     assert "not published" in message.subject and "“Demo”" in message.subject
-    assert "duplicate: Said above." in message.body and f"/a/demo#c-{comment.id}" in message.body
+    assert "duplicate: Said above." in message.body
+    assert f"The article: http://127.0.0.1:5000/a/demo#c-{comment.id}\n" in message.body
+
+
+def test_without_a_public_url_a_logged_only_message_keeps_the_path(
+    app, session, demo_article, moderator
+):
+    app.config["PUBLIC_URL"] = None  # production that only logs its mail
+    comment = held(session, submitter=guest(email="ann@example.org"))
+    moderation.approve_comment(session, moderator, comment.id)
+    [message] = outbox(session)
+    assert f":\n/a/demo#c-{comment.id}\n" in message.body
 
 
 def test_commenters_without_an_email_and_spam_or_deletes_send_nothing(
