@@ -116,7 +116,11 @@ def _overlaps(a: Anchor, b: Anchor) -> bool:
 
 
 def reporter_history(session: Session, correction: Correction) -> list[Correction]:
-    """The same reporter's other corrections (by account, email or network), newest first."""
+    """The same reporter's earlier corrections (by account, email or network), newest first.
+
+    Only those sent before this one (a lower id): what the moderator could have known of the
+    reporter's record when this correction arrived, not what they sent afterwards.
+    """
     who = []
     if correction.reporter_user_id:
         who.append(Correction.reporter_user_id == correction.reporter_user_id)
@@ -129,7 +133,7 @@ def reporter_history(session: Session, correction: Correction) -> list[Correctio
     return list(
         session.scalars(
             select(Correction)
-            .where(or_(*who), Correction.id != correction.id)
+            .where(or_(*who), Correction.id < correction.id)
             .order_by(Correction.id.desc())
             .limit(RELATED_LIMIT)
         )

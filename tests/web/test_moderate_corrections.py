@@ -7,6 +7,7 @@ import re
 import pytest
 
 from corrections.models import CorrectionStatus, Role
+from corrections.services.abuse import Submitter
 from corrections.services.articles import read_article
 from tests.conftest import csrf_token_in
 from tests.forms import hidden_fields
@@ -169,3 +170,15 @@ def test_the_article_page_offers_moderators_an_update_by_hand_and_readers_not(
 
 def test_an_update_by_hand_to_an_unknown_article_is_a_404(moderator_client, demo_article):
     assert moderator_client.get("/moderate/articles/nope/updates/new").status_code == 404
+
+
+def test_the_page_lists_only_the_reporters_earlier_corrections(
+    app, moderator_client, make_correction
+):
+    ann = Submitter(secret=app.config["SECRET_KEY"], name="Ann", email="ann@example.org")
+    first, _ = make_correction(submitter=ann, proposed_text="413 homes")
+    middle, _ = make_correction(submitter=ann, proposed_text="414 homes")
+    later, _ = make_correction(submitter=ann, proposed_text="415 homes")
+    html = moderator_client.get(f"/moderate/corrections/{middle.id}").get_data(as_text=True)
+    earlier = html.split("This reporter's earlier corrections", 1)[1]
+    assert f">#{first.id}</a>" in earlier and f">#{later.id}</a>" not in earlier
