@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 
-from corrections.models import CorrectionStatus, Role
+from corrections.models import (
+    Correction,
+    CorrectionStatus,
+    ModerationAction,
+    OutboxMessage,
+    Revision,
+    Role,
+    Update,
+)
+from corrections.services import decisions, users
 from corrections.services.abuse import Submitter
 from corrections.services.articles import read_article
 from tests.conftest import csrf_token_in
@@ -101,36 +111,154 @@ def test_an_empty_update_text_is_refused_and_the_form_kept(moderator_client, mak
     assert "Write the update text." in response.get_data(as_text=True)
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client, make_correction):
-    correction, _ = make_correction()
-    response = page(client, correction)
-    assert response.status_code == 302 and "/signin" in response.headers["Location"]
+# Who may use each page and decision ------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [(Role.READER, 403), (Role.MODERATOR, 200), (Role.AUTHOR, 200), (Role.ADMIN, 200)],
-)
-def test_only_moderators_and_above_see_the_page(
-    client, make_user, login, make_correction, role, status
+@pytest.fixture
+def targets(app, session, make_correction, moderator_for_setup):
+    """One correction per decision (and one decided, to reopen), and an earlier one for
+    "duplicate of"."""
+    made = {
+        name: make_correction(proposed_text=f"{400 + n} homes")[0]
+        for n, name in enumerate(
+            ["earlier", "accept", "reject", "duplicate", "needs-info", "reopen"]
+        )
+    }
+    decisions.reject(
+        session,
+        moderator_for_setup,
+        made["reopen"].id,
+        reason="spam",
+        note="",
+        expected_version=made["reopen"].version,
+    )
+    return {name: c.id for name, c in made.items()}
+
+
+@pytest.fixture
+def moderator_for_setup(make_user):
+    return make_user("setup@example.org", Role.MODERATOR)
+
+
+def version_of(session, correction_id: int) -> str:
+    session.expire_all()
+    return str(session.get(Correction, correction_id).version)
+
+
+# name, method, path, form data (given the session and the targets), what success leaves
+ROUTES = [
+    ("page", "GET", "/moderate/corrections/{accept}", None, None),
+    ("chooser", "GET", "/moderate/updates/new", None, None),
+    ("update form", "GET", "/moderate/articles/demo/updates/new", None, None),
+    (
+        "accept",
+        "POST",
+        "/moderate/corrections/{accept}/accept",
+        lambda s, t: {"update_text": "It was 401.", "version": version_of(s, t["accept"])},
+        ("accept", CorrectionStatus.ACCEPTED),
+    ),
+    (
+        "reject",
+        "POST",
+        "/moderate/corrections/{reject}/reject",
+        lambda s, t: {"reason": "spam", "note": "", "version": version_of(s, t["reject"])},
+        ("reject", CorrectionStatus.REJECTED),
+    ),
+    (
+        "duplicate",
+        "POST",
+        "/moderate/corrections/{duplicate}/duplicate",
+        lambda s, t: {"duplicate_of": t["earlier"], "version": version_of(s, t["duplicate"])},
+        ("duplicate", CorrectionStatus.DUPLICATE),
+    ),
+    (
+        "needs-info",
+        "POST",
+        "/moderate/corrections/{needs-info}/needs-info",
+        lambda s, t: {"message": "Which report?", "version": version_of(s, t["needs-info"])},
+        ("needs-info", CorrectionStatus.NEEDS_INFO),
+    ),
+    (
+        "reopen",
+        "POST",
+        "/moderate/corrections/{reopen}/reopen",
+        lambda s, t: {"reason": "Too quick.", "version": version_of(s, t["reopen"])},
+        ("reopen", CorrectionStatus.PENDING),
+    ),
+    (
+        "update by hand",
+        "POST",
+        "/moderate/articles/demo/updates/new",
+        lambda s, t: {"update_text": "Power is back."},
+        None,
+    ),
+]
+ROUTE_IDS = [name for name, *_ in ROUTES]
+
+
+def state(session, targets) -> tuple:
+    """Everything a decision could change."""
+    session.expire_all()
+    statuses = {name: session.get(Correction, cid).status for name, cid in targets.items()}
+    counts = [
+        session.scalar(select(func.count()).select_from(model))
+        for model in (ModerationAction, Update, Revision, OutboxMessage)
+    ]
+    return statuses, counts
+
+
+def call(client, session, targets, method, path, data):
+    url = path.format(**targets)
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token_in(client.get("/a/demo").get_data(as_text=True))
+    return client.post(url, data={**data(session, targets), "csrf_token": token})
+
+
+@pytest.mark.parametrize(("name", "method", "path", "data", "done"), ROUTES, ids=ROUTE_IDS)
+def test_signed_out_visitors_are_sent_to_sign_in_and_nothing_changes(
+    client, session, targets, name, method, path, data, done
 ):
-    make_user("x@example.org", role)
-    login(client, "x@example.org")
-    correction, _ = make_correction()
-    assert page(client, correction).status_code == status
-    assert client.get("/moderate/articles/demo/updates/new").status_code == status
+    before = state(session, targets)
+    response = call(client, session, targets, method, path, data)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/signin")
+    assert state(session, targets) == before
 
 
-def test_a_reader_cannot_post_a_decision(client, make_user, login, make_correction, csrf_token):
+@pytest.mark.parametrize(("name", "method", "path", "data", "done"), ROUTES, ids=ROUTE_IDS)
+def test_readers_get_403_and_nothing_changes(
+    client, session, make_user, login, targets, name, method, path, data, done
+):
     make_user("r@example.org")
     login(client, "r@example.org")
-    correction, _ = make_correction()
-    token = csrf_token(client, "/a/demo")
-    response = client.post(
-        f"/moderate/corrections/{correction.id}/accept",
-        data={"csrf_token": token, "update_text": "x", "version": "1"},
-    )
+    before = state(session, targets)
+    response = call(client, session, targets, method, path, data)
     assert response.status_code == 403
+    assert state(session, targets) == before
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.AUTHOR, Role.ADMIN])
+@pytest.mark.parametrize(("name", "method", "path", "data", "done"), ROUTES, ids=ROUTE_IDS)
+def test_moderators_authors_and_admins_may_use_every_page_and_decision(
+    client, session, make_user, login, targets, role, name, method, path, data, done
+):
+    make_user("staff@example.org", role)
+    login(client, "staff@example.org")
+    response = call(client, session, targets, method, path, data)
+    if method == "GET":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 303, response.get_data(as_text=True)
+    if done is None:  # the update by hand
+        assert response.headers["Location"].endswith("#update-1")
+        assert session.scalars(select(Update.body)).all() == ["Power is back."]
+        return
+    target, status = done
+    statuses, _ = state(session, targets)
+    assert statuses[target] == status
+    actor = session.scalars(select(ModerationAction).order_by(ModerationAction.id.desc())).first()
+    assert actor.actor_id == users.find_user(session, "staff@example.org").id
 
 
 def test_adding_an_update_by_hand(moderator_client, session, demo_article):
