@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from corrections.models import Anchor, Article, Revision
-from corrections.services.articles import SectionView, read_article
-from corrections.services.errors import Invalid, NotFound
+from corrections.services.articles import SectionView, latest_section_view
+from corrections.services.errors import Invalid
 from corrections.text.anchoring import QuoteError, find_quote
 
 
@@ -29,11 +29,11 @@ class SectionTarget:
 
 
 def latest_section(session: Session, slug: str, key: str) -> SectionTarget:
-    view = read_article(session, slug)
-    for section in view.sections:
-        if section.key == key:
-            return SectionTarget(view.article, view.revision, section)
-    raise NotFound(f"{view.article.title!r} has no section {key!r} in its latest version.")
+    """The section ``key`` of the latest revision (NotFound if the article or it is missing).
+
+    Every comment and correction posted goes through here: it reads that one section, not
+    the whole article with its updates."""
+    return SectionTarget(*latest_section_view(session, slug, key))
 
 
 def make_anchor(session: Session, target: SectionTarget, quote: QuoteInput) -> Anchor:

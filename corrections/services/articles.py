@@ -16,7 +16,9 @@ from corrections.models import (
     Revision,
     RevisionKind,
     RevisionSection,
+    Section,
     SectionKind,
+    SectionText,
     Update,
     User,
 )
@@ -57,6 +59,16 @@ class UpdateView:
     body: str
     published_at: datetime
     revision_number: int
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What decides an article page's validator, without its text or updates."""
+
+    article_id: int
+    revision_id: int
+    latest_number: int
+    is_minor: bool
 
 
 @dataclass(frozen=True)
@@ -285,6 +297,56 @@ def read_article(session: Session, slug: str, number: int | None = None) -> Arti
         )
     ]
     return ArticleView(article, revision, latest.number, sections, updates)
+
+
+def article_state(session: Session, slug: str, number: int | None = None) -> ArticleState:
+    """The ids of ``read_article(slug, number)``'s article and revision, its latest number and
+    minor mark, in one or two small queries: the page's validator, so that a 304 reads no
+    layout and no updates (an article may have thousands). Same NotFound as read_article."""
+    found = session.execute(
+        select(Article.id, Article.title, Revision.id, Revision.number, Revision.is_minor)
+        .join(Revision, Revision.id == Article.current_revision_id)
+        .where(Article.slug == slug)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"There is no article called {slug!r}.")
+    article_id, title, revision_id, latest, is_minor = found
+    if number is not None and number != latest:
+        wanted = session.execute(
+            select(Revision.id, Revision.is_minor).where(
+                Revision.article_id == article_id, Revision.number == number
+            )
+        ).one_or_none()
+        if wanted is None:
+            raise NotFound(f"{title!r} has no version {number}.")
+        revision_id, is_minor = wanted
+    return ArticleState(article_id, revision_id, latest, is_minor)
+
+
+def latest_section_view(
+    session: Session, slug: str, key: str
+) -> tuple[Article, Revision, SectionView]:
+    """One section of the article's latest revision, without reading the others or the
+    updates; NotFound as ``read_article`` says it, or when the latest has no such section."""
+    article = get_article(session, slug)
+    revision = article.current_revision
+    if revision is None:  # get_article refuses these; this keeps the type checker honest
+        raise NotFound(f"There is no article called {slug!r}.")
+    row = session.execute(
+        select(
+            RevisionSection.section_id,
+            Section.key,
+            SectionText.heading,
+            Section.kind,
+            SectionText.body,
+        )
+        .join(Section, Section.id == RevisionSection.section_id)
+        .join(SectionText, SectionText.id == RevisionSection.text_id)
+        .where(RevisionSection.revision_id == revision.id, Section.key == key)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"{article.title!r} has no section {key!r} in its latest version.")
+    return article, revision, SectionView(*row)
 
 
 def list_revisions(session: Session, slug: str, *, include_minor: bool = True) -> list[Revision]:

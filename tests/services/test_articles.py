@@ -151,3 +151,42 @@ def test_the_seed_article_reads_back_from_the_database_byte_for_byte(session, se
     session.expire_all()
     stored = [(s.key, s.heading, s.text) for s in articles.read_article(session, "crocus").sections]
     assert stored == [(s.key, s.heading, s.text) for s in parse_article(seed_text).sections]
+
+
+def test_the_state_of_an_article_names_what_read_article_reads(session, demo_text):
+    articles.import_article(session, demo_text, slug="flood")
+    articles.import_article(
+        session, demo_text.replace("412", "415"), slug="flood", new_revision=True
+    )
+    revision = session.scalars(select(Revision).where(Revision.number == 1)).one()
+    revision.is_minor = True
+    session.commit()
+    for number in (None, 1, 2):
+        view = articles.read_article(session, "flood", number)
+        state = articles.article_state(session, "flood", number)
+        assert state == articles.ArticleState(
+            view.article.id, view.revision.id, view.latest_number, view.revision.is_minor
+        )
+    assert articles.article_state(session, "flood", 1).is_minor is True
+    for slug, number, message in (("nope", None, "no article"), ("flood", 7, "no version 7")):
+        with pytest.raises(NotFound, match=message) as read:
+            articles.read_article(session, slug, number)
+        with pytest.raises(NotFound) as state:
+            articles.article_state(session, slug, number)
+        assert state.value.message == read.value.message
+
+
+def test_one_section_of_the_latest_revision_is_the_one_read_article_shows(session, demo_text):
+    articles.import_article(session, demo_text, slug="flood")
+    articles.import_article(
+        session, demo_text.replace("412", "415"), slug="flood", new_revision=True
+    )
+    view = articles.read_article(session, "flood")
+    for section in view.sections:
+        article, revision, found = articles.latest_section_view(session, "flood", section.key)
+        assert (article.id, revision.id, found) == (view.article.id, view.revision.id, section)
+    assert "415 homes" in articles.latest_section_view(session, "flood", "introduction")[2].text
+    with pytest.raises(NotFound, match="has no section 'nope' in its latest version"):
+        articles.latest_section_view(session, "flood", "nope")
+    with pytest.raises(NotFound, match="no article called 'gone'"):
+        articles.latest_section_view(session, "gone", "introduction")

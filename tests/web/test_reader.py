@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from corrections.services import articles
+from tests.conftest import BACKEND
 
 
 def test_the_index_lists_articles(client, demo_article):
@@ -168,6 +171,58 @@ def test_the_article_page_runs_the_same_number_of_queries_for_10_or_1000_comment
     many = count_queries(app, client, "/a/other")
     assert few == many
     assert many <= 12
+
+
+def recorded(client, path, headers=None):
+    from sqlalchemy import event
+
+    from corrections.extensions import db
+
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if statement.strip().upper() != "BEGIN":
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path, headers=headers or {})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return response, statements
+
+
+def test_a_304_reads_neither_the_text_nor_the_updates_however_many_there_are(
+    client, session, demo_text
+):
+    text = demo_text + "".join(
+        f"\nUpdate {n}, 16 October 2025: Figure {n} revised.\n" for n in range(1, 41)
+    )
+    articles.import_article(session, text, slug="flood")
+    first = client.get("/a/flood")
+    assert first.status_code == 200 and 'id="update-40"' in first.get_data(as_text=True)
+    again, statements = recorded(client, "/a/flood", {"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    sql = " ".join(s for s, _ in statements).lower()
+    assert "revision_sections" not in sql and "updates" not in sql and "section_texts" not in sql
+    assert len(statements) <= 3  # the article's state, the comments' fingerprint (+ session)
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="PostgreSQL's plans: tests/web/test_query_plans.py")
+def test_held_comments_stay_out_of_the_article_validators_index_reads(
+    app, client, session, demo_article
+):
+    add_comments(session, demo_article, 20)
+    etag = client.get("/a/demo").headers["ETag"]
+    response, statements = recorded(client, "/a/demo", {"If-None-Match": etag})
+    assert response.status_code == 304
+    on_comments = [(s, p) for s, p in statements if "FROM comments" in s]
+    assert on_comments
+    for statement, parameters in on_comments:
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        detail = " ".join(row[-1] for row in plan)
+        assert "COVERING INDEX ix_comments_article_state" in detail, detail
+    session.rollback()
 
 
 def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(client):
