@@ -19,6 +19,23 @@ PAGE_SIZE = 50
 MAX_INDENT = 3
 
 
+@dataclass(frozen=True)
+class QuotePosition:
+    """Where a comment's quote lies: as made (``revision_id``, ``start``, ``end``, with the
+    words and their context), and in the latest text while ``state`` is current."""
+
+    anchor_id: int
+    revision_id: int
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    state: AnchorState
+    current_start: int
+    current_end: int
+
+
 @dataclass
 class ThreadComment:
     id: int
@@ -32,6 +49,8 @@ class ThreadComment:
     quote: str | None = None
     quote_state: AnchorState | None = None
     quote_revision: int | None = None
+    quote_position: QuotePosition | None = None
+    section_id: int | None = None
     in_reply_to: str | None = None  # shown when the parent is not just above, or too deep
     indent: int = 0
     mine: bool = False
@@ -80,7 +99,32 @@ def _columns():
             Anchor.exact,
             Anchor.state,
             quote_revision.number.label("quote_revision"),
+            Anchor.id.label("anchor_id"),
+            Anchor.revision_id.label("anchor_revision_id"),
+            Anchor.start.label("anchor_start"),
+            Anchor.end.label("anchor_end"),
+            Anchor.prefix.label("anchor_prefix"),
+            Anchor.suffix.label("anchor_suffix"),
+            Anchor.current_start,
+            Anchor.current_end,
         ),
+    )
+
+
+def _position(row) -> QuotePosition | None:
+    if row.anchor_id is None:
+        return None
+    return QuotePosition(
+        anchor_id=row.anchor_id,
+        revision_id=row.anchor_revision_id,
+        start=row.anchor_start,
+        end=row.anchor_end,
+        exact=row.exact,
+        prefix=row.anchor_prefix,
+        suffix=row.anchor_suffix,
+        state=row.state,
+        current_start=row.current_start,
+        current_end=row.current_end,
     )
 
 
@@ -98,6 +142,8 @@ def _row_to_comment(row, viewer: Viewer) -> ThreadComment:
         quote=row.exact,
         quote_state=row.state,
         quote_revision=row.quote_revision,
+        quote_position=_position(row),
+        section_id=c.section_id,
         in_reply_to=row.parent_name,
         mine=c.status == CommentStatus.PENDING
         or (viewer.user_id is not None and c.user_id == viewer.user_id)
@@ -213,6 +259,25 @@ def thread_page(
         .where(Comment.section_id == section_id, Comment.status == CommentStatus.PUBLISHED)
     )
     return thread
+
+
+def quoting_comment(session: Session, article_id: int, anchor_id: int) -> ThreadComment | None:
+    """The published comment of this article whose quote is anchor ``anchor_id``, if any:
+    a link to its words names the anchor, and the comment may not be on the page."""
+    parent, quote_revision, columns = _columns()
+    row = session.execute(
+        select(*columns)
+        .join(Anchor, Anchor.id == Comment.anchor_id)
+        .outerjoin(parent, parent.id == Comment.parent_id)
+        .outerjoin(quote_revision, quote_revision.id == Anchor.revision_id)
+        .where(
+            Comment.article_id == article_id,
+            Comment.anchor_id == anchor_id,
+            Comment.status == CommentStatus.PUBLISHED,
+        )
+        .limit(1)
+    ).first()
+    return _row_to_comment(row, Viewer()) if row is not None else None
 
 
 def thread_state(session: Session, *, article_id: int | None = None, section_id: int | None = None):

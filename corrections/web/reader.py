@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, make_response, render_template, request
 from flask_login import current_user
 
+from corrections.db import database_int
 from corrections.extensions import db
 from corrections.services import articles, record, threads
 from corrections.services.errors import ServiceError
 from corrections.services.former_sections import former_sections
-from corrections.web import caching, own_comments
+from corrections.web import caching, own_comments, quote_links
 from corrections.web.thread_forms import CommentForm
 
 bp = Blueprint("reader", __name__)
@@ -29,12 +30,14 @@ def render_article(
 
     A GET whose validator matches is answered 304 before anything is rendered.
     """
+    linked_anchor = request.args.get("q", type=database_int)  # ?q=: mark that quote's words
     state: list[object] | None = None
     if form_state is None:
         # The validator reads ids and counts only (articles.article_state), not the text.
         found = articles.article_state(db.session, slug, number)
         state = ["article", found.article_id, found.revision_id, found.latest_number]
         state.append(found.is_minor)  # the banner says "a minor revision"
+        state.append(linked_anchor)
         state += threads.thread_state(db.session, article_id=found.article_id)
         etag = caching.etag_of(state + caching.viewer_parts())
         unchanged = caching.not_modified(etag, private=True)
@@ -51,6 +54,7 @@ def render_article(
     by_section = threads.article_threads(
         db.session, view.article.id, shown + [f.section_id for f in former], viewer
     )
+    marks = quote_links.page_marks(db.session, view, by_section, linked_anchor)
     forms = {}
     if view.is_latest:
         for section in view.sections:
@@ -64,6 +68,7 @@ def render_article(
             "reader/article.html",
             view=view,
             threads=by_section,
+            marks=marks,
             former_sections=former,
             forms=forms,
             error_key=error_key,

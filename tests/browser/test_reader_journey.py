@@ -133,3 +133,36 @@ def test_a_selection_of_the_heading_offers_nothing(page: Page, demo_url: str):
         }"""
     )
     expect(toolbar).to_be_hidden()
+
+
+def test_quoted_words_are_marked_and_can_be_quoted_again(page: Page, live_server, demo_url: str):
+    from corrections.cli import DEMO_SLUG
+    from corrections.extensions import db
+    from corrections.services import comments
+    from corrections.services.abuse import Submitter
+    from corrections.services.anchors import QuoteInput
+
+    with live_server.app.app_context():
+        comments.post_comment(
+            db.session,
+            slug=DEMO_SLUG,
+            section_key="what-happened",
+            body="Is that right?",
+            submitter=Submitter(secret="s", name="Bo", network_hash="n1"),
+            site_mode="post",
+            quote=QuoteInput("118 millimetres of rain"),
+        )
+        db.session.remove()
+    page.goto(demo_url)
+    mark = page.locator("#s-what-happened mark.quote-mark")
+    expect(mark).to_have_text("118 millimetres of rain")
+    page.locator("#s-what-happened").get_by_role("link", name="The words it quotes").click()
+    expect(page).to_have_url(re.compile(r"#q-\d+$"))
+    # A selection over the marked words (and the link after them) reads as the text does.
+    select_across(page, "what-happened", "recorded", "at Ashcombe Moor")
+    page.get_by_role("toolbar", name="Selected words").get_by_role(
+        "button", name="Comment on this"
+    ).click()
+    expect(page.locator("#s-what-happened [data-quote-field]")).to_have_value(
+        "recorded 118 millimetres of rain at Ashcombe Moor"
+    )
