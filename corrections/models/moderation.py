@@ -6,15 +6,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from corrections.db import Base, UTCDateTime, utcnow
 from corrections.models.types import str_enum
 
 
 class ModerationAction(Base):
-    """Who did what to which target, from which status to which, and why. Never updated."""
+    """Who did what to which target, from which status to which, and why. Never updated or
+    deleted (the guards below refuse it)."""
 
     __tablename__ = "moderation_actions"
     __table_args__ = (
@@ -36,6 +37,36 @@ class ModerationAction(Base):
     new_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The audit log is append-only. Rows are refused at the ORM for an update or a delete of a
+# loaded row (mapper events) and for a bulk UPDATE / DELETE statement (a session event, which
+# the mapper events never see). Raw SQL is not guarded here; a database trigger would also
+# block the foreign keys' ON DELETE SET NULL, which keeps entries when an account goes.
+def _refuse(what: str) -> ValueError:
+    return ValueError(f"the moderation log is append-only: an entry is never {what}")
+
+
+@event.listens_for(ModerationAction, "before_update")
+def _entries_are_never_rewritten(_mapper: object, _connection: object, target: Base) -> None:
+    state = inspect(target)
+    columns = {c.key for c in state.mapper.column_attrs}
+    if any(state.attrs[key].history.has_changes() for key in columns):
+        raise _refuse("changed")
+
+
+@event.listens_for(ModerationAction, "before_delete")
+def _entries_are_never_deleted(_mapper: object, _connection: object, _target: Base) -> None:
+    raise _refuse("deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_rewrite_of_the_log(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and mapper.class_ is ModerationAction:
+        raise _refuse("changed" if state.is_update else "deleted")
 
 
 class BanKind(enum.StrEnum):
