@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -255,3 +256,41 @@ def test_show_more_pages_through_long_threads(client, session, demo_article):
     last_id = session.scalar(select(func.min(Comment.id))) + 49
     more = client.get(f"/a/demo/s/what-now/comments?after={last_id}").get_data(as_text=True)
     assert "number 50<" in more and "number 54<" in more
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+def repeated_ids(html: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(html)
+    return sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+
+
+def test_no_id_repeats_on_the_article_page_and_every_section_form_still_posts(
+    client, session, demo_article, post_mode
+):
+    html = client.get("/a/demo").get_data(as_text=True)
+    assert html.count('class="comment-form"') == 6
+    assert repeated_ids(html) == []
+    for name in ("csrf_token", "issued", "form_token", "parent_id", "quote_prefix"):
+        assert f'id="{name}-what-now"' in html and f'name="{name}"' in html
+    action = "/a/demo/s/what-now/comments"
+    assert send(client, body="Last section", action=action).status_code == 303
+    assert comments_in(session)[0].body_source == "Last section"
+
+
+def test_no_id_repeats_on_a_page_with_comments_and_a_refused_form(
+    client, session, demo_article, post_mode
+):
+    send(client, body="First", quote="118 millimetres of rain")
+    refused = send(client, body="Nameless", name="")
+    assert refused.status_code == 422
+    assert repeated_ids(refused.get_data(as_text=True)) == []
+    assert repeated_ids(client.get("/a/demo").get_data(as_text=True)) == []
