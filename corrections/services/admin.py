@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,10 +13,32 @@ from corrections.services.audit import record_action
 from corrections.services.errors import Invalid, NotFound
 from corrections.services.users import require_role
 
+USERS_PER_PAGE = 100
 
-def list_users(session: Session, actor: User | None) -> list[User]:
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    next_after: int | None  # the id to pass as ``after`` for the next page; None at the end
+
+
+def list_users(
+    session: Session, actor: User | None, *, after: int | None = None, limit: int | None = None
+) -> UserPage:
+    """Accounts oldest first (by id), one keyset page: those with an id above ``after``.
+
+    Reads ``limit + 1`` rows by the primary key to know whether another page follows, so a
+    page costs the same with ten accounts or a million.
+    """
     require_role(actor, Role.ADMIN)
-    return list(session.scalars(select(User).order_by(User.created_at, User.id)))
+    limit = USERS_PER_PAGE if limit is None else max(1, min(limit, USERS_PER_PAGE))
+    query = select(User).order_by(User.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(User.id > after)
+    found = list(session.scalars(query))
+    more = len(found) > limit
+    users = found[:limit]
+    return UserPage(users, users[-1].id if more else None)
 
 
 def _target(session: Session, actor: User | None, user_id: int) -> tuple[User, User]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from corrections.db import database_int
 from corrections.extensions import db, login_manager
 from corrections.models import Role
 from corrections.services import admin
@@ -36,13 +37,21 @@ def admins_only() -> ResponseReturnValue | None:
     return None
 
 
+def page_after() -> int | None:
+    """The page of the list the admin is on (``?after=<id>``); the first for anything else."""
+    return request.args.get("after", type=database_int)
+
+
 def back_to_list() -> ResponseReturnValue:
-    return redirect(url_for("admin.users"))
+    """To the same page of the list the form was sent from."""
+    return redirect(url_for("admin.users", after=page_after()))
 
 
 @bp.get("/users")
 def users() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=admin.list_users(db.session, me()), roles=Role)
+    after = page_after()
+    page = admin.list_users(db.session, me(), after=after)
+    return render_template("admin/users.html", page=page, after=after, roles=Role)
 
 
 @bp.post("/users/<int:user_id>/role")

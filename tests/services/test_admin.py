@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from corrections.models import ModerationAction, Role, User
 from corrections.services import admin
@@ -42,10 +42,47 @@ def test_only_admins_may_manage_accounts(session, make_user, role):
 
 def test_admins_see_every_account_oldest_first(session, make_user, boss):
     make_user("reader@example.org")
-    assert [u.email for u in admin.list_users(session, boss)] == [
-        "boss@example.org",
-        "reader@example.org",
-    ]
+    page = admin.list_users(session, boss)
+    assert [u.email for u in page.users] == ["boss@example.org", "reader@example.org"]
+    assert page.next_after is None
+
+
+def test_the_list_of_accounts_pages_by_keyset_without_repeats_or_gaps(session, boss):
+    session.execute(
+        insert(User),
+        [
+            {"email": f"r{n:03}@example.org", "display_name": f"R{n}", "password_hash": "x"}
+            for n in range(1, 8)
+        ],
+    )
+    session.commit()
+    every = [u.id for u in session.scalars(select(User).order_by(User.id))]
+    seen, after, pages = [], None, 0
+    while True:
+        page = admin.list_users(session, boss, after=after, limit=3)
+        seen += [u.id for u in page.users]
+        pages += 1
+        if page.next_after is None:
+            break
+        assert page.next_after == page.users[-1].id
+        after = page.next_after
+    assert seen == every and len(every) == 8 and pages == 3
+    assert admin.list_users(session, boss, after=every[-1]).users == []
+
+
+def test_a_page_of_accounts_is_never_larger_than_the_page_size(session, boss):
+    session.execute(
+        insert(User),
+        [
+            {"email": f"r{n:03}@example.org", "display_name": f"R{n}", "password_hash": "x"}
+            for n in range(admin.USERS_PER_PAGE + 5)
+        ],
+    )
+    session.commit()
+    first = admin.list_users(session, boss, limit=10**6)
+    assert len(first.users) == admin.USERS_PER_PAGE and first.next_after is not None
+    rest = admin.list_users(session, boss, after=first.next_after)
+    assert len(rest.users) == 6 and rest.next_after is None
 
 
 def test_changing_a_role_writes_an_audit_row(session, make_user, boss):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from corrections.models import ModerationAction, Role, User
+from corrections.services import admin
 from tests.conftest import csrf_token_in
 
 
@@ -137,3 +138,47 @@ def test_an_unknown_account_is_a_404(boss_client):
     token = csrf_token_in(boss_client.get("/admin/users").text)
     response = boss_client.post("/admin/users/9999/enable", data={"csrf_token": token})
     assert response.status_code == 404
+
+
+def add_readers(session, count: int) -> None:
+    session.execute(
+        insert(User),
+        [
+            {"email": f"r{n:03}@example.org", "display_name": f"R{n}", "password_hash": "x"}
+            for n in range(count)
+        ],
+    )
+    session.commit()
+
+
+def test_the_list_pages_by_keyset_and_a_change_returns_to_the_same_page(
+    boss_client, session, monkeypatch
+):
+    monkeypatch.setattr(admin, "USERS_PER_PAGE", 2)
+    add_readers(session, 3)  # with the boss: 4 accounts, 2 pages
+    ids = [u.id for u in session.scalars(select(User).order_by(User.id))]
+    first = boss_client.get("/admin/users").text
+    assert "boss@example.org" in first and "r000@example.org" in first
+    assert "r001@example.org" not in first and "First page" not in first
+    assert f'rel="next" href="/admin/users?after={ids[1]}"' in first
+
+    second = boss_client.get(f"/admin/users?after={ids[1]}").text
+    assert "r001@example.org" in second and "r002@example.org" in second
+    assert "boss@example.org" not in second and 'rel="next"' not in second
+    assert '<a href="/admin/users">First page</a>' in second
+
+    action = f"/admin/users/{ids[2]}/role?after={ids[1]}"
+    assert f'action="{action}"' in second
+    response = boss_client.post(
+        action, data={"role": "moderator", "csrf_token": csrf_token_in(second)}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/users?after={ids[1]}"
+    session.expire_all()
+    assert session.get(User, ids[2]).role == Role.MODERATOR
+
+
+@pytest.mark.parametrize("after", ["abc", "-1", "99999999999999999999"])
+def test_a_page_that_is_not_an_account_number_shows_the_first_page(boss_client, after):
+    page = boss_client.get(f"/admin/users?after={after}")
+    assert page.status_code == 200 and "boss@example.org" in page.text
