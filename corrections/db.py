@@ -8,12 +8,14 @@ which the busy timeout does not retry.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -30,6 +32,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # (PostgreSQL raises "out of range", SQLite's driver an OverflowError beyond 64 bits).
 DB_INT_MAX = 2**31 - 1
 _IMMEDIATE = "corrections_sqlite_immediate"
+log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -103,3 +106,26 @@ def begin_write(session: Session) -> None:
     """
     session.rollback()  # a no-op when no transaction is open
     session.connection(execution_options={_IMMEDIATE: True})
+
+
+def end_sessions_safely(app: Flask, session: scoped_session[Session]) -> None:
+    """End each request's session at teardown without letting a lost connection escape.
+
+    A read leaves its transaction open until then, and the rollback that ends it fails when
+    the database went away in between (a restart). The answer is already made and right;
+    raised from the teardown, the error would replace it with the WSGI server's bare 500.
+    The connection is invalidated instead (the pool makes a new one). Registered after
+    Flask-SQLAlchemy's own teardown, so it runs first and leaves that one nothing to do.
+    """
+
+    @app.teardown_appcontext
+    def _end_session(_exc: BaseException | None) -> None:
+        try:
+            session.remove()
+        except Exception:
+            log.warning("the database connection was lost at the end of a request", exc_info=True)
+            try:
+                session.invalidate()
+            except Exception:
+                log.warning("invalidating the lost connection failed", exc_info=True)
+            session.registry.clear()

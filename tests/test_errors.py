@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from corrections import create_app
 from corrections.extensions import db
 from corrections.models import Comment, Correction, CorrectionStatus, Revision, Role, Update
-from corrections.services import decisions, tokens
-from tests.conftest import BACKEND
+from corrections.services import articles, decisions, tokens
+from tests.conftest import BACKEND, DEMO_ARTICLE
 
 
 def closed_port() -> int:
@@ -38,6 +38,22 @@ def unreachable_app(tmp_path: Path) -> Flask:
         },
         instance_path=str(tmp_path / "instance"),
     )
+
+
+@pytest.fixture
+def own_contexts_app(database_url: str, tmp_path: Path) -> Flask:
+    """The app on the test database with the demo article, and no app context kept pushed
+    (unlike ``app``): each request ends its session at teardown, as under gunicorn."""
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False},
+        instance_path=str(tmp_path / "instance"),
+    )
+    with app.app_context():
+        if BACKEND == "sqlite":
+            db.create_all()
+        articles.import_article(db.session, DEMO_ARTICLE.read_text("utf-8"), slug="demo")
+        db.session.remove()
+    return app
 
 
 def lost_connection() -> OperationalError:
@@ -109,6 +125,31 @@ def test_a_signed_in_moderator_whose_request_fails_midway_gets_the_503_page(
     monkeypatch.setattr("corrections.services.moderation_queue.queue_screen", queue_fails)
     response = client.get("/moderate")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+
+
+def test_a_connection_lost_after_the_answer_was_made_leaves_the_answer_as_it_was(
+    own_contexts_app,
+):
+    """A read leaves its transaction open until the session ends at teardown; when the
+    server has gone by then (a restart), the rollback fails, and must not turn the answer
+    into a 500 from outside the app. The next request gets a new connection."""
+    app = own_contexts_app
+    lose = {"now": False}
+
+    @app.after_request
+    def server_goes_away(response):
+        if lose["now"]:
+            db.session.connection().connection.dbapi_connection.close()
+        return response
+
+    client = app.test_client()
+    lose["now"] = True
+    response = client.get("/api/v1/articles/demo")
+    assert response.status_code == 200 and response.get_json()["slug"] == "demo"
+    lose["now"] = False
+    assert client.get("/api/v1/articles/demo").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_an_error_page_that_cannot_be_drawn_is_answered_plainly(client, monkeypatch):
