@@ -22,7 +22,7 @@ from corrections.api.schemas import (
     PostedCommentSchema,
 )
 from corrections.db import database_int
-from corrections.extensions import db, limiter
+from corrections.extensions import db
 from corrections.models import Comment, User
 from corrections.services import comments, threads
 from corrections.services.abuse import Submitter
@@ -30,12 +30,9 @@ from corrections.services.anchors import QuoteInput, latest_section
 from corrections.services.errors import Invalid
 from corrections.services.hashing import network_hash
 from corrections.web.protection import idempotency_key
+from corrections.web.threads import comment_submission_limit
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Section threads")
-
-
-def comment_limit() -> str:
-    return current_app.config["RATELIMIT_COMMENTS"]
 
 
 def comment_payload(c: threads.ThreadComment | Comment) -> dict[str, Any]:
@@ -101,7 +98,7 @@ def list_comments(args: dict[str, Any], slug: str, key: str):
 
 
 @blp.post("/articles/<slug>/sections/<key>/comments")
-@limiter.limit(comment_limit)
+@comment_submission_limit
 @blp.arguments(NewCommentSchema)
 @blp.response(201, PostedCommentSchema)
 @blp.alt_response(202, schema=PostedCommentSchema, description="Held for moderation")

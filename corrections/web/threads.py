@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from corrections.db import database_int
+from corrections.errors import handle_http_exception
 from corrections.extensions import db, limiter
 from corrections.services import comments, threads
 from corrections.services.anchors import QuoteInput, latest_section
@@ -20,6 +22,15 @@ bp = Blueprint("threads", __name__)
 
 def comment_limit() -> str:
     return current_app.config["RATELIMIT_COMMENTS"]
+
+
+# The form and the API share one budget per client address. A refusal for a field error
+# (422) is not counted, so a reader fixing a missing name is not locked out.
+comment_submission_limit = limiter.shared_limit(
+    comment_limit,
+    scope="comment-submissions",
+    deduct_when=lambda response: response.status_code != 422,
+)
 
 
 def viewer() -> threads.Viewer:
@@ -55,7 +66,7 @@ def parent_of(form: CommentForm) -> int | None:
 
 
 @bp.post("/a/<slug>/s/<key>/comments")
-@limiter.limit(comment_limit, methods=["POST"])
+@comment_submission_limit
 def post(slug: str, key: str):
     form = CommentForm()
     try:
@@ -84,6 +95,22 @@ def post(slug: str, key: str):
     if result.edit_secret:
         own_comments.remember(response, comment.id, result.edit_secret)
     return response
+
+
+@bp.errorhandler(429)
+def too_many(error: HTTPException):
+    """A limited comment comes back in its form, with what was typed and the message."""
+    slug, key = (request.view_args or {}).get("slug"), (request.view_args or {}).get("key")
+    if request.endpoint != "threads.post" or not slug or not key:
+        return handle_http_exception(error)
+    refusal = Invalid(
+        "You have sent several comments in a short time, so this one was not posted yet. "
+        "Your text is kept below: please wait a minute and send it again."
+    )
+    try:
+        return render_article(slug, form_state=(key, CommentForm(), refusal), status=429)
+    except ServiceError:  # no such article or section: the plain page says what happened
+        return handle_http_exception(error)
 
 
 @bp.get("/a/<slug>/s/<key>/comments")

@@ -127,11 +127,42 @@ def test_a_double_submit_makes_one_comment(client, session, demo_article, post_m
 def test_comments_are_rate_limited_with_retry_after(app, client, session, demo_article, post_mode):
     app.config["RATELIMIT_COMMENTS"] = "2 per minute"
     codes = [send(client, body=f"Comment {n}").status_code for n in range(2)]
-    limited = send(client, body="Comment 9")
+    limited = send(client, body="Comment 9 *kept*", name="Ann Typed")
     assert codes == [303, 303]
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) > 0
-    assert "Too many requests" in limited.get_data(as_text=True)
+    html = limited.get_data(as_text=True)
+    # The form comes back with what was typed, in its section, and says why.
+    assert "several comments in a short time" in html and 'role="alert"' in html
+    assert "Comment 9 *kept*" in html and 'value="Ann Typed"' in html
+    assert len(comments_in(session)) == 2
+
+
+@pytest.mark.rate_limited
+def test_the_form_and_the_api_share_one_comment_budget(
+    app, client, session, demo_article, post_mode
+):
+    app.config["RATELIMIT_COMMENTS"] = "2 per minute"
+    assert send(client, body="By the form").status_code == 303
+    api = "/api/v1/articles/demo/sections/what-happened/comments"
+    assert client.post(api, json={"body": "By the API", "author_name": "A"}).status_code == 201
+    assert client.post(api, json={"body": "Third", "author_name": "A"}).status_code == 429
+    assert send(client, body="Fourth").status_code == 429
+    assert len(comments_in(session)) == 2
+
+
+@pytest.mark.rate_limited
+def test_refusals_for_a_field_error_do_not_use_up_the_budget(
+    app, client, session, demo_article, post_mode
+):
+    app.config["RATELIMIT_COMMENTS"] = "2 per minute"
+    api = "/api/v1/articles/demo/sections/what-happened/comments"
+    for _ in range(3):
+        assert send(client, body="No name yet", name="").status_code == 422
+        assert client.post(api, json={"body": ""}).status_code == 422
+    assert send(client, body="Now with a name").status_code == 303
+    assert client.post(api, json={"body": "And here", "author_name": "A"}).status_code == 201
+    assert send(client, body="One too many").status_code == 429
 
 
 def test_reply_without_javascript_goes_through_a_reply_page(
