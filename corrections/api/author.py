@@ -26,6 +26,7 @@ from corrections.api.schemas import ErrorSchema
 from corrections.extensions import db
 from corrections.models import Draft, Role
 from corrections.services import drafts
+from corrections.services.applied_fixes import UndoesCorrection
 from corrections.services.articles import read_article
 from corrections.services.draft_conflicts import DraftConflict, Meanwhile
 from corrections.services.draft_store import base_revision
@@ -47,6 +48,7 @@ def draft_payload(slug: str, draft: Draft) -> dict[str, Any]:
         "summary": draft.summary,
         "sections": draft.sections,
         "applied_corrections": draft.applied_corrections,
+        "needs_look": draft.looks,
         "updated_at": draft.updated_at,
     }
 
@@ -72,6 +74,25 @@ def conflict_payload(conflict: DraftConflict) -> dict[str, Any]:
                 for change in meanwhile.changes
             ],
             "updates": [update.number for update in meanwhile.updates],
+        }
+    }
+
+
+def undone_payload(refused: UndoesCorrection) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": refused.code,
+            "message": refused.message,
+            "undone": [
+                {
+                    "correction": fix.correction_id,
+                    "update": fix.update_number,
+                    "section": fix.section_key,
+                    "old_words": fix.old_words,
+                    "new_words": fix.new_words,
+                }
+                for fix in refused.undone
+            ],
         }
     }
 
@@ -108,6 +129,7 @@ def save_draft(body: dict[str, Any], slug: str):
         body["sections"],
         body["summary"],
         body["expected_version"],
+        checked=body["checked"],
     )
     return draft_payload(slug, draft)
 
@@ -133,7 +155,9 @@ def rebase_draft(body: dict[str, Any], slug: str):
     return {
         "draft": draft_payload(slug, result.draft),
         "took_newer": rebased.took_newer,
+        "merged": rebased.merged,
         "needs_look": rebased.needs_look,
+        "looks": [look.as_dict() for look in rebased.looks],
         "added_meanwhile": rebased.added_meanwhile,
         "removed_meanwhile": rebased.removed_meanwhile,
     }
@@ -150,11 +174,21 @@ def publish_draft(body: dict[str, Any], slug: str):
     meanwhile when someone published since the draft started."""
     try:
         revision = drafts.publish_draft(
-            db.session, current_api_user(), slug, body["summary"], body["expected_version"]
+            db.session,
+            current_api_user(),
+            slug,
+            body["summary"],
+            body["expected_version"],
+            confirm_undo=body["confirm_undo"],
         )
     except DraftConflict as conflict:
         db.session.rollback()
         response = jsonify(conflict_payload(conflict))
+        response.status_code = 409
+        return response
+    except UndoesCorrection as refused:
+        db.session.rollback()
+        response = jsonify(undone_payload(refused))
         response.status_code = 409
         return response
     return {"revision": {"number": revision.number}}

@@ -39,6 +39,12 @@ class DraftSaveSchema(ma.Schema):
     )
     summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=MAX_SUMMARY_CHARS))
     expected_version = EXPECTED_VERSION
+    checked = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=80)),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_SECTIONS),
+        metadata={"description": "Keys of `needs_look` sections the author has checked"},
+    )
 
 
 class DraftPublishSchema(ma.Schema):
@@ -46,6 +52,33 @@ class DraftPublishSchema(ma.Schema):
         required=True, validate=ma.validate.Length(min=1, max=MAX_SUMMARY_CHARS)
     )
     expected_version = EXPECTED_VERSION
+    confirm_undo = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Publish even though it takes out an accepted correction's words "
+            "(otherwise 409 `undoes_correction`)"
+        },
+    )
+
+
+class PassageSchema(ma.Schema):
+    part = ma.fields.String(required=True, metadata={"description": "heading or text"})
+    base = ma.fields.String(required=True, metadata={"description": "As it was"})
+    mine = ma.fields.String(required=True, metadata={"description": "The draft's (kept)"})
+    theirs = ma.fields.String(required=True, metadata={"description": "The newer version's"})
+
+
+class LookSchema(ma.Schema):
+    key = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    reason = ma.fields.String(
+        required=True,
+        metadata={"description": "overlap, removed_in_draft or removed_meanwhile"},
+    )
+    passages = ma.fields.List(ma.fields.Nested(PassageSchema), required=True)
+    version = ma.fields.Integer(
+        allow_none=True, required=True, metadata={"description": "Whose words `theirs` are"}
+    )
 
 
 class DraftRebaseSchema(ma.Schema):
@@ -66,17 +99,28 @@ class DraftSchema(ma.Schema):
         required=True,
         metadata={"description": "Corrections whose proposed text the draft applied"},
     )
+    needs_look = ma.fields.List(
+        ma.fields.Nested(LookSchema),
+        required=True,
+        metadata={"description": "What a rebase asked the author to check, until `checked`"},
+    )
     updated_at = ma.fields.DateTime(required=True)
 
 
 class RebasedSchema(ma.Schema):
     draft = ma.fields.Nested(DraftSchema, required=True)
     took_newer = ma.fields.List(ma.fields.String(), required=True)
+    merged = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "Keys changed on both sides whose changes were all kept"},
+    )
     needs_look = ma.fields.List(
         ma.fields.String(),
         required=True,
-        metadata={"description": "Keys changed both in the draft and meanwhile: the draft's kept"},
+        metadata={"description": "Keys where both changed the same words: the draft's kept"},
     )
+    looks = ma.fields.List(ma.fields.Nested(LookSchema), required=True)
     added_meanwhile = ma.fields.List(ma.fields.String(), required=True)
     removed_meanwhile = ma.fields.List(ma.fields.String(), required=True)
 
@@ -103,6 +147,14 @@ class ChangeSchema(ma.Schema):
     )
 
 
+class UndoneSchema(ma.Schema):
+    correction = ma.fields.Integer(required=True)
+    update = ma.fields.Integer(allow_none=True, required=True)
+    section = ma.fields.String(required=True)
+    old_words = ma.fields.String(required=True)
+    new_words = ma.fields.String(required=True)
+
+
 class DraftConflictDetailSchema(ma.Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
@@ -110,6 +162,10 @@ class DraftConflictDetailSchema(ma.Schema):
     latest_revision = ma.fields.Integer()
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
     updates = ma.fields.List(ma.fields.Integer(), metadata={"description": "Updates added"})
+    undone = ma.fields.List(
+        ma.fields.Nested(UndoneSchema),
+        metadata={"description": "With `undoes_correction`: the fixes the draft takes out"},
+    )
 
 
 class DraftConflictSchema(ma.Schema):

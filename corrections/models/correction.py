@@ -74,6 +74,9 @@ class Correction(Base):
     )
     # Whether the accepted fix replaced the quoted words in the article's text.
     text_applied: Mapped[bool] = mapped_column(default=False)
+    # The words the fix put in place of the quote (the proposed text, or the moderator's
+    # edit of it); null when not applied, or applied before this was recorded.
+    applied_text: Mapped[str | None] = mapped_column(Text)
     # Optimistic concurrency: every decision is "UPDATE ... WHERE version = :seen".
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,9 @@ class Draft(Base):
     # Accepted corrections whose proposed text the author applied in this draft (JSON ids):
     # publishing marks them applied.
     applied_json: Mapped[str] = mapped_column("applied_corrections", Text, default="[]")
+    # What a rebase asked the author to check (JSON list of ``draft_rules.Look``): shown in
+    # the editor until the author marks each checked, or publishes.
+    looks_json: Mapped[str] = mapped_column("needs_look", Text, default="[]", server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic saves: every write is "UPDATE ... WHERE version = :seen".
@@ -49,6 +52,10 @@ class Draft(Base):
     @property
     def applied_corrections(self) -> list[int]:
         return [int(i) for i in json.loads(self.applied_json or "[]")]
+
+    @property
+    def looks(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.looks_json or "[]"))
 
     def __repr__(self) -> str:
         return f"<Draft article={self.article_id} user={self.user_id} v{self.version}>"

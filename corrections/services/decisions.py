@@ -203,6 +203,9 @@ def accept(
             drafts = _apply_proposed_text(session, article, correction, replacement)
             # Its own words are replaced by its fix: "applied", never carried elsewhere.
             correction.anchor.state = AnchorState.APPLIED
+            correction.applied_text = (
+                correction.proposed_text if replacement is None else replacement
+            )
             session.flush()
         summary = f"{correction.kind.value.capitalize()} accepted"
         published = publish_update(

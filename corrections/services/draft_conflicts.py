@@ -3,12 +3,14 @@
 Publishing a draft whose base is no longer the latest revision raises ``DraftConflict``
 with what changed meanwhile (the word diff of each section, and which of them the draft
 changed too). ``rebase_draft`` then takes the newer text wherever the author made no change
-and keeps the author's text where they did, so nothing is overwritten silently.
+and merges word by word where both changed a section (``draft_rules.rebase_sections``); the
+words both changed differently keep the author's and are stored on the draft as "needs a
+look" until the author marks them checked, so nothing is overwritten silently.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,10 @@ from corrections.services.draft_store import (
     article_id_of,
     base_revision,
     commit_and_reload,
+    dump_looks,
     dump_sections,
+    keep_looks,
+    looks_of,
     own_draft,
     sections_of,
     view_sections,
@@ -107,25 +112,29 @@ def rebase_draft(
     session: Session, actor: User | None, slug: str, expected_version: int
 ) -> RebaseResult:
     """Move the draft onto the latest revision: the newer text where the author made no
-    change, the author's text where they did (listed as needing a look if both changed)."""
+    change, both sides' changes where they touch different words, the author's words where
+    both changed the same ones (kept on the draft as needing a look)."""
     author = require_role(actor, Role.AUTHOR)
     begin_write(session)
     try:
         draft = own_draft(session, author, article_id_of(session, slug))
         latest = read_article(session, slug)
         if latest.revision.id == draft.base_revision_id:
-            rebased = Rebased(sections_of(draft), [], [], [], [])
+            rebased = Rebased(sections_of(draft))
         else:
             base = read_article(session, slug, base_revision(session, draft).number)
             rebased = rebase_sections(
                 view_sections(base), sections_of(draft), view_sections(latest)
             )
+            found = [replace(look, version=latest.revision.number) for look in rebased.looks]
+            rebased = replace(rebased, looks=found)
         write_draft(
             session,
             draft,
             expected_version,
             sections_json=dump_sections(rebased.sections),
             base_revision_id=latest.revision.id,
+            looks_json=dump_looks(keep_looks(looks_of(draft), rebased.looks)),
         )
         return RebaseResult(commit_and_reload(session, draft), rebased, latest.revision.number)
     except BaseException:

@@ -7,12 +7,13 @@ article's sections already have, the draft's UPDATE section) and store what they
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corrections.models import SectionKind
 from corrections.services.errors import Invalid
 from corrections.text.article_format import MAX_HEADING_CHARS, make_key
+from corrections.text.merge import merge3
 
 MAX_SECTIONS = 100
 MAX_SECTION_CHARS = 100_000
@@ -177,30 +178,96 @@ def apply_op(sections: list[DraftSection], op: str, index: int) -> tuple[list[Dr
 
 
 @dataclass(frozen=True)
+class Passage:
+    """Words both the draft and the latest version changed differently (the draft's kept)."""
+
+    part: str  # "heading" or "text"
+    base: str
+    mine: str
+    theirs: str
+
+
+# Why a section needs the author's look after a rebase.
+LOOK_OVERLAP = "overlap"  # both changed the same words; the draft's were kept
+LOOK_REMOVED_IN_DRAFT = "removed_in_draft"  # changed meanwhile, removed in the draft: kept out
+LOOK_REMOVED_MEANWHILE = "removed_meanwhile"  # changed in the draft, removed meanwhile: kept
+
+
+@dataclass(frozen=True)
+class Look:
+    """A section the author should check: kept on the draft until they say they did."""
+
+    key: str
+    label: str
+    reason: str
+    passages: tuple[Passage, ...] = ()
+    version: int | None = None  # the version the draft was moved onto: whose words "theirs" are
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "reason": self.reason,
+            "passages": [vars(p) for p in self.passages],
+            "version": self.version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Look:
+        passages = tuple(Passage(**p) for p in data.get("passages", ()))
+        return cls(data["key"], data["label"], data["reason"], passages, data.get("version"))
+
+
+@dataclass(frozen=True)
 class Rebased:
     """A draft moved onto the latest revision: what was taken, and what needs a look."""
 
     sections: list[DraftSection]
-    took_newer: list[str]  # keys whose newer text replaced the untouched draft text
-    needs_look: list[str]  # keys changed on both sides: the draft's words were kept
-    removed_meanwhile: list[str]  # keys removed meanwhile that the draft had not changed
-    added_meanwhile: list[str]  # keys added meanwhile, placed in the draft
+    took_newer: list[str] = field(default_factory=list)  # untouched in the draft: newer text
+    merged: list[str] = field(default_factory=list)  # changed on both sides, all changes kept
+    looks: list[Look] = field(default_factory=list)  # what the author should check
+    removed_meanwhile: list[str] = field(default_factory=list)  # untouched in the draft
+    added_meanwhile: list[str] = field(default_factory=list)  # placed in the draft
+
+    @property
+    def needs_look(self) -> list[str]:
+        return [look.key for look in self.looks]
+
+
+def _merge_section(
+    before: DraftSection, mine: DraftSection, after: DraftSection
+) -> tuple[DraftSection, list[Passage]]:
+    """Both sides changed the section: a word-level three-way merge of its text, and of its
+    heading as a whole."""
+    passages = []
+    heading = mine.heading
+    if mine.heading == before.heading:
+        heading = after.heading
+    elif after.heading not in (before.heading, mine.heading):
+        passages.append(Passage("heading", before.heading, mine.heading, after.heading))
+    text = merge3(before.text, mine.text, after.text)
+    passages += [Passage("text", o.base, o.mine, o.theirs) for o in text.overlaps]
+    return DraftSection(mine.key, heading, mine.kind, text.text), passages
 
 
 def rebase_sections(
     base: Sequence[DraftSection], draft: Sequence[DraftSection], current: Sequence[DraftSection]
 ) -> Rebased:
-    """Three-way merge by section key: the author's changes win, nothing else is lost.
+    """Three-way merge by section key, then word by word: nothing is lost without a word.
 
-    A section the draft did not change takes the current text; one the draft changed keeps
-    the draft's, and is listed as needing a look when it changed meanwhile too (so is one the
-    draft removed that changed meanwhile). Sections added meanwhile are placed after the
-    section they follow in the latest revision. The UPDATE section is the latest one.
+    A section the draft did not change takes the current text. One changed on both sides is
+    merged word by word (``corrections.text.merge``): every change of either side that
+    touches different words is kept, and only words both changed differently need a look
+    (the draft's are kept there). A section the draft removed that changed meanwhile stays
+    removed, and one the draft changed that was removed meanwhile stays: both need a look.
+    Sections added meanwhile are placed after the section they follow in the latest
+    revision. The UPDATE section is the latest one.
     """
     old = {s.key: s for s in base}
     new = {s.key: s for s in current}
     in_draft = {s.key for s in draft}
-    took, look, removed, added = [], [], [], []
+    took, combined_keys, removed, added = [], [], [], []
+    looks: list[Look] = []
     merged: list[DraftSection] = []
     for section in draft:
         if section.kind == SectionKind.UPDATES:
@@ -214,13 +281,20 @@ def rebase_sections(
             else:
                 merged.append(DraftSection(section.key, after.heading, section.kind, after.text))
                 took.append(section.key)
-        else:
+        elif after is None:
             merged.append(section)
-            look.append(section.key)
+            looks.append(Look(section.key, section.label, LOOK_REMOVED_MEANWHILE))
+        else:
+            combined, passages = _merge_section(before, section, after)
+            merged.append(combined)
+            if passages:
+                looks.append(Look(section.key, combined.label, LOOK_OVERLAP, tuple(passages)))
+            else:
+                combined_keys.append(section.key)
     for section in base:
         later = new.get(section.key)
         if section.key not in in_draft and later is not None and not later.same_words(section):
-            look.append(section.key)  # removed in the draft, changed meanwhile: kept removed
+            looks.append(Look(section.key, later.label, LOOK_REMOVED_IN_DRAFT))
     for position, section in enumerate(current):
         if section.kind == SectionKind.UPDATES or section.key in old or section.key in in_draft:
             continue
@@ -230,4 +304,4 @@ def rebase_sections(
         merged.insert(at, section)
         added.append(section.key)
     updates = [s for s in current if s.kind == SectionKind.UPDATES]
-    return Rebased([*merged, *updates], took, look, removed, added)
+    return Rebased([*merged, *updates], took, combined_keys, looks, removed, added)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from corrections.db import utcnow
 from corrections.models import Article, Draft, Revision, User
 from corrections.services.articles import ArticleView
-from corrections.services.draft_rules import DraftSection
+from corrections.services.draft_rules import DraftSection, Look
 from corrections.services.errors import Conflict, Invalid, NotFound
 
 MAX_SUMMARY_CHARS = 500
@@ -32,6 +32,29 @@ def view_sections(view: ArticleView) -> list[DraftSection]:
 
 def dump_sections(sections: Sequence[DraftSection]) -> str:
     return json.dumps([s.as_dict() for s in sections], ensure_ascii=False)
+
+
+def looks_of(draft: Draft) -> list[Look]:
+    return [Look.from_dict(item) for item in draft.looks]
+
+
+def dump_looks(looks: Sequence[Look]) -> str:
+    return json.dumps([look.as_dict() for look in looks], ensure_ascii=False)
+
+
+def keep_looks(kept: Sequence[Look], new: Sequence[Look]) -> list[Look]:
+    """What still needs a look after another rebase: the new findings, and the earlier ones
+    of other sections the author has not marked checked yet."""
+    earlier = {look.key: look for look in kept}
+    fresh = {look.key for look in new}
+    combined = []
+    for look in new:
+        before = earlier.get(look.key)
+        if before is not None and before.reason == look.reason:
+            passages = before.passages + tuple(p for p in look.passages if p not in before.passages)
+            look = Look(look.key, look.label, look.reason, passages, look.version)
+        combined.append(look)
+    return [*(look for look in kept if look.key not in fresh), *combined]
 
 
 def clean_summary(summary: str | None, *, required: bool) -> str:

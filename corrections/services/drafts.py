@@ -10,7 +10,7 @@ text wherever the author made no change. Suggested edits are in ``suggestions``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -31,6 +31,7 @@ from corrections.models import (
     SectionKind,
     User,
 )
+from corrections.services.applied_fixes import UndoesCorrection, UndoneFix, undone_fixes
 from corrections.services.articles import read_article
 from corrections.services.audit import record_action
 from corrections.services.draft_conflicts import (
@@ -45,8 +46,10 @@ from corrections.services.draft_store import (
     article_id_of,
     clean_summary,
     commit_and_reload,
+    dump_looks,
     dump_sections,
     find_draft,
+    looks_of,
     own_draft,
     saved_elsewhere,
     sections_of,
@@ -61,6 +64,7 @@ __all__ = [
     "DraftConflict",
     "Meanwhile",
     "RebaseResult",
+    "UndoesCorrection",
     "discard_draft",
     "open_draft",
     "publish_draft",
@@ -118,11 +122,14 @@ def save_draft(
     sections: Sequence[Mapping[str, Any]],
     summary: str | None,
     expected_version: int,
+    *,
+    checked: Collection[str] = (),
 ) -> Draft:
     """Replace the draft's sections and summary; Conflict when saved elsewhere meanwhile.
 
     Body sections can be added, removed and reordered; the UPDATE section stays last and
-    empty. A new section's key is made from its heading.
+    empty. A new section's key is made from its heading. ``checked`` names sections the
+    author has looked at since a rebase asked them to: their notes are dropped.
     """
     author = require_role(actor, Role.AUTHOR)
     summary = clean_summary(summary, required=False)
@@ -135,9 +142,11 @@ def save_draft(
             existing=_existing_keys(session, article_id),
             updates=sections_of(draft)[-1],
         )
-        write_draft(
-            session, draft, expected_version, sections_json=dump_sections(cleaned), summary=summary
-        )
+        values = {"sections_json": dump_sections(cleaned), "summary": summary}
+        if checked:
+            looks = [look for look in looks_of(draft) if look.key not in set(checked)]
+            values["looks_json"] = dump_looks(looks)
+        write_draft(session, draft, expected_version, **values)
         return commit_and_reload(session, draft)
     except BaseException:
         session.rollback()
@@ -191,6 +200,7 @@ def mark_applied(
             continue  # decided otherwise meanwhile, or the author undid it by hand
         correction.anchor.state = AnchorState.APPLIED
         correction.text_applied = True
+        correction.applied_text = correction.proposed_text
         correction.version += 1
         applied.append(correction)
     session.flush()
@@ -203,11 +213,15 @@ def publish_draft(
     slug: str,
     summary: str | None,
     expected_version: int,
+    *,
+    confirm_undo: bool = False,
 ) -> Revision:
     """Publish the draft as the next revision (kind ``edit``) and throw the draft away.
 
     Refused with ``DraftConflict`` when someone published since the draft's base revision,
-    and with ``Conflict`` when the draft was saved elsewhere since ``expected_version``.
+    with ``Conflict`` when the draft was saved elsewhere since ``expected_version``, and
+    with ``UndoesCorrection`` when it would take out an accepted correction's words, unless
+    ``confirm_undo`` (then each such correction's log says so).
     """
     author = require_role(actor, Role.AUTHOR)
     summary = clean_summary(summary, required=True)
@@ -229,6 +243,9 @@ def publish_draft(
                 f"Your draft reads the same as version {before.revision.number}; "
                 "there is nothing to publish."
             )
+        undone = undone_fixes(session, article.id, before.sections, sections)
+        if undone and not confirm_undo:
+            raise UndoesCorrection(undone)
         applied = mark_applied(session, article, draft.applied_corrections, sections)
         revision = publish_revision(
             session,
@@ -238,7 +255,7 @@ def publish_draft(
             actor=author,
             drafts=[SectionDraft(s.key, s.heading, s.kind, s.text) for s in sections],
         )
-        _record(session, author, article, revision, summary, applied)
+        _record(session, author, article, revision, summary, applied, undone)
         gone = session.execute(
             delete(Draft).where(Draft.id == draft.id, Draft.version == expected_version)
         )
@@ -261,6 +278,7 @@ def _record(
     revision: Revision,
     summary: str,
     applied: list[Correction],
+    undone: list[UndoneFix],
 ) -> None:
     record_action(
         session,
@@ -282,5 +300,20 @@ def _record(
             old_status="accepted",
             new_status="accepted",
             reason=f"Proposed text applied in version {revision.number}",
+            article_id=article.id,
+        )
+    for fix in undone:
+        record_action(
+            session,
+            actor=author,
+            action="change_applied_text",
+            target_type="correction",
+            target_id=fix.correction_id,
+            old_status="accepted",
+            new_status="accepted",
+            reason=(
+                f"Version {revision.number} changed the corrected words “{fix.new_words}” "
+                "(confirmed by the author)"
+            ),
             article_id=article.id,
         )

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from corrections.models import Draft, Revision, User
 from corrections.services.articles import ArticleView, list_revisions, read_article
 from corrections.services.draft_conflicts import Meanwhile, meanwhile
-from corrections.services.draft_rules import DraftSection
-from corrections.services.draft_store import base_revision, sections_of
+from corrections.services.draft_rules import DraftSection, Look
+from corrections.services.draft_store import base_revision, looks_of, sections_of
 from corrections.services.drafts import open_draft
 from corrections.services.suggestions import Suggestion, suggested_edits
 
@@ -24,6 +24,7 @@ class Editor:
     meanwhile: Meanwhile | None  # set when someone published since the draft started
     suggestions: dict[str, list[Suggestion]]  # by section key
     revisions: list[Revision]  # newest first
+    looks: list[Look]  # what a rebase asked the author to check
 
     @property
     def next_number(self) -> int:
@@ -41,6 +42,7 @@ def editor(session: Session, actor: User | None, slug: str) -> Editor:
         meanwhile=meanwhile(session, slug, draft),
         suggestions=suggested_edits(session, actor, slug),
         revisions=list_revisions(session, slug),
+        looks=looks_of(draft),
     )
 
 

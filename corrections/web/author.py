@@ -15,6 +15,7 @@ from flask_login import current_user
 from corrections.extensions import db, login_manager
 from corrections.models import Role
 from corrections.services import author_revisions, drafts, editor, suggestions
+from corrections.services.applied_fixes import UndoesCorrection
 from corrections.services.draft_conflicts import DraftConflict, RebaseResult
 from corrections.services.draft_rules import OPS, DraftSection, apply_op
 from corrections.services.errors import Invalid, ServiceError
@@ -87,6 +88,7 @@ def submit(slug: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_editor(slug, error=EXPIRED, status=400)
     posted, saved = sections_from(request.form), False
+    checked = request.form.getlist("checked")  # "I have checked it" after a rebase
     try:
         op, argument = parse_op(request.form.get("op"))
         sections, focus = posted, None
@@ -99,20 +101,30 @@ def submit(slug: str) -> ResponseReturnValue:
             [s.as_dict() for s in sections],
             form.summary.data,
             version_of(form),
+            checked=checked,
         )
         saved = True
         if op == "apply" and argument is not None:
             draft = suggestions.apply_suggestion(db.session, me(), slug, argument, draft.version)
             flash("The suggested text is in your draft; it is published with the draft.")
         elif op == "publish":
-            revision = drafts.publish_draft(db.session, me(), slug, draft.summary, draft.version)
+            revision = drafts.publish_draft(
+                db.session,
+                me(),
+                slug,
+                draft.summary,
+                draft.version,
+                confirm_undo=request.form.get("confirm_undo") == "1",
+            )
             flash(f"Version {revision.number} is published.")
             return redirect(url_for("reader.article", slug=slug), 303)
         elif op == "preview":
             return redirect(url_for("author.preview", slug=slug), 303)
+        elif checked:
+            flash("Draft saved; that section is no longer listed for a look.")
         elif op == "save":
             flash("Draft saved.")
-    except DraftConflict as conflict:
+    except (DraftConflict, UndoesCorrection) as conflict:
         return render_editor(slug, error=conflict, status=409)
     except ServiceError as error:
         db.session.rollback()
@@ -163,15 +175,18 @@ def _rebase_message(result: RebaseResult) -> str:
     parts = [f"Your draft now starts from version {result.base_number}."]
     if rebased.took_newer:
         parts.append(f"Took the newer text of: {', '.join(labels[k] for k in rebased.took_newer)}.")
+    if rebased.merged:
+        parts.append(
+            "Kept your changes and the newer ones, word by word, in: "
+            f"{', '.join(labels[k] for k in rebased.merged)}."
+        )
     if rebased.added_meanwhile:
         parts.append(f"Added: {', '.join(labels[k] for k in rebased.added_meanwhile)}.")
     if rebased.removed_meanwhile:
         parts.append(f"Removed meanwhile: {', '.join(rebased.removed_meanwhile)}.")
-    if rebased.needs_look:
-        looks = ", ".join(labels.get(k, k) for k in rebased.needs_look)
-        parts.append(
-            f"Please check {looks}: it changed in your draft and meanwhile; your words were kept."
-        )
+    if rebased.looks:
+        looks = ", ".join(look.label for look in rebased.looks)
+        parts.append(f"Please check {looks}: see “Please check” below.")
     return " ".join(parts)
 
 

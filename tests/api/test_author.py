@@ -203,3 +203,84 @@ def test_json_nested_a_little_is_an_ordinary_field_error(client, bearer):
     raw = '{"sections": ' + "[" * 50 + "]" * 50 + ', "expected_version": 1}'
     response = client.put(DRAFT, data=raw, content_type="application/json", headers=bearer())
     assert response.status_code == 422 and "sections" in response.get_json()["error"]["fields"]
+
+
+def accept_412(session, make_user, make_correction):
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    correction, _ = make_correction()
+    decisions.accept(
+        session,
+        moderator,
+        correction.id,
+        update_text="An earlier version said 412 homes.",
+        apply_text=True,
+        expected_version=correction.version,
+    )
+    return correction
+
+
+def test_a_rebase_lists_what_needs_a_look_and_the_draft_keeps_it_until_checked(
+    client, bearer, session, make_user, make_correction
+):
+    headers = bearer()
+    sections = client.get(DRAFT, headers=headers).get_json()["sections"]
+    sections[0]["text"] = sections[0]["text"].replace("412 homes", "about 400 homes")
+    sections[0]["text"] = sections[0]["text"].replace("3 people", "4 people")
+    client.put(DRAFT, json={"sections": sections, "expected_version": 1}, headers=headers)
+    accept_412(session, make_user, make_correction)
+
+    rebased = client.post(f"{DRAFT}/rebase", json={"expected_version": 2}, headers=headers)
+
+    body = rebased.get_json()
+    assert rebased.status_code == 200
+    assert body["needs_look"] == ["introduction"] and body["merged"] == []
+    look = {
+        "key": "introduction",
+        "label": "Introduction",
+        "reason": "overlap",
+        "passages": [{"part": "text", "base": "412", "mine": "about 400", "theirs": "415"}],
+        "version": 2,
+    }
+    assert body["looks"] == [look] and body["draft"]["needs_look"] == [look]
+    assert client.get(DRAFT, headers=headers).get_json()["needs_look"] == [look]
+
+    sections = body["draft"]["sections"]
+    checked = client.put(
+        DRAFT,
+        json={"sections": sections, "expected_version": 3, "checked": ["introduction"]},
+        headers=headers,
+    )
+    assert checked.status_code == 200 and checked.get_json()["needs_look"] == []
+
+
+def test_publishing_that_undoes_an_accepted_fix_answers_409_until_confirmed(
+    client, bearer, session, make_user, make_correction
+):
+    correction = accept_412(session, make_user, make_correction)
+    headers = bearer()
+    sections = client.get(DRAFT, headers=headers).get_json()["sections"]
+    sections[0]["text"] = sections[0]["text"].replace("415 homes", "412 homes")
+    client.put(DRAFT, json={"sections": sections, "expected_version": 1}, headers=headers)
+
+    refused = client.post(
+        f"{DRAFT}/publish", json={"summary": "Back", "expected_version": 2}, headers=headers
+    )
+
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "undoes_correction" and "would undo" in error["message"]
+    assert error["undone"] == [
+        {
+            "correction": correction.id,
+            "update": 1,
+            "section": "introduction",
+            "old_words": "412 homes",
+            "new_words": "415 homes",
+        }
+    ]
+    confirmed = client.post(
+        f"{DRAFT}/publish",
+        json={"summary": "Back", "expected_version": 2, "confirm_undo": True},
+        headers=headers,
+    )
+    assert confirmed.get_json() == {"revision": {"number": 3}}

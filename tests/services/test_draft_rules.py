@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from corrections.models import SectionKind
 from corrections.services.draft_rules import (
+    LOOK_OVERLAP,
+    LOOK_REMOVED_IN_DRAFT,
+    LOOK_REMOVED_MEANWHILE,
     NEW_SECTION_HEADING,
     DraftSection,
+    Look,
+    Passage,
     apply_op,
     clean_sections,
     rebase_sections,
@@ -102,3 +109,44 @@ def test_rebase_places_sections_added_meanwhile_after_their_predecessor():
     result = rebase_sections(BASE, list(BASE), current)
     assert keys(result.sections) == ["intro", "first", "a", "b", "late", "update"]
     assert result.added_meanwhile == ["first", "late"]
+
+
+def test_rebase_merges_a_section_both_changed_word_by_word():
+    base = [body("a", "There were 412 homes and 3 dead."), UPDATE]
+    draft = [body("a", "There were 412 homes and 4 dead."), UPDATE]
+    current = [body("a", "There were 415 homes and 3 dead.", "A NEW HEADING"), UPDATE]
+    result = rebase_sections(base, draft, current)
+    [merged, _] = result.sections
+    assert merged.text == "There were 415 homes and 4 dead." and merged.heading == "A NEW HEADING"
+    assert result.merged == ["a"] and result.looks == [] and result.took_newer == []
+
+
+def test_rebase_lists_only_the_words_both_changed_and_keeps_every_other_change():
+    base = [body("a", "There were 412 homes and 3 dead."), UPDATE]
+    draft = [body("a", "There were about 400 homes and 3 dead.", "MINE"), UPDATE]
+    current = [body("a", "There were 415 homes and 2 dead.", "THEIRS"), UPDATE]
+    result = rebase_sections(base, draft, current)
+    assert result.sections[0].text == "There were about 400 homes and 2 dead."
+    assert result.sections[0].heading == "MINE"
+    [look] = result.looks
+    assert (look.key, look.reason) == ("a", LOOK_OVERLAP) and result.needs_look == ["a"]
+    assert [(p.part, p.base, p.mine, p.theirs) for p in look.passages] == [
+        ("heading", "A", "MINE", "THEIRS"),
+        ("text", "412", "about 400", "415"),
+    ]
+
+
+def test_rebase_says_why_a_removed_section_needs_a_look():
+    draft = [body("intro", "one", ""), body("a", "alpha!"), UPDATE]  # b removed, a changed
+    current = [body("intro", "one", ""), body("b", "beta 2"), UPDATE]  # a removed, b changed
+    result = rebase_sections(BASE, draft, current)
+    assert [(look.key, look.reason) for look in result.looks] == [
+        ("a", LOOK_REMOVED_MEANWHILE),
+        ("b", LOOK_REMOVED_IN_DRAFT),
+    ]
+    assert keys(result.sections) == ["intro", "a", "update"]
+
+
+def test_a_look_survives_being_stored():
+    look = Look("a", "A", LOOK_OVERLAP, (Passage("text", "412", "400", "415"),), 3)
+    assert Look.from_dict(json.loads(json.dumps(look.as_dict()))) == look

@@ -310,11 +310,11 @@ def test_rebasing_takes_the_newer_text_where_the_author_made_no_change_then_publ
     assert "415 homes" in view.sections[0].text and "192 rescues" in view.sections[1].text
 
 
-def test_rebasing_keeps_the_authors_words_where_both_changed_and_lists_the_section(
+def test_rebasing_merges_word_by_word_where_both_changed_different_words_of_a_section(
     session, author, make_user, make_correction
 ):
     draft = edit_section(session, author, "introduction", "3 people", "4 people")
-    accept_412(session, make_user, make_correction)
+    accept_412(session, make_user, make_correction)  # version 2: "415 homes", text applied
 
     with pytest.raises(drafts.DraftConflict) as caught:
         drafts.publish_draft(session, author, "demo", "Toll", draft.version)
@@ -322,9 +322,163 @@ def test_rebasing_keeps_the_authors_words_where_both_changed_and_lists_the_secti
     assert "You changed Introduction too" in caught.value.message
 
     result = drafts.rebase_draft(session, author, "demo", draft.version)
-    assert result.rebased.needs_look == ["introduction"]
+    assert result.rebased.merged == ["introduction"] and result.rebased.needs_look == []
     intro = text_of(result.draft.sections, "introduction")
-    assert "4 people" in intro and "412 homes" in intro  # the author's words, to be checked
+    assert "415 homes" in intro and "4 people" in intro  # both changes, neither lost
+    assert result.draft.looks == []
+
+    drafts.publish_draft(session, author, "demo", "Toll", result.draft.version)
+    published = read_article(session, "demo").sections[0].text
+    assert "415 homes" in published and "4 people" in published  # the fix is not reverted
+
+
+def test_rebasing_keeps_the_authors_words_where_both_changed_the_same_words_until_checked(
+    session, author, make_user, make_correction
+):
+    draft = edit_section(session, author, "introduction", "412 homes", "about 400 homes")
+    accept_412(session, make_user, make_correction)
+
+    result = drafts.rebase_draft(session, author, "demo", draft.version)
+
+    assert result.rebased.needs_look == ["introduction"] and result.rebased.merged == []
+    [look] = result.rebased.looks
+    assert (look.reason, look.version) == ("overlap", 2)
+    assert [(p.part, p.base, p.mine, p.theirs) for p in look.passages] == [
+        ("text", "412", "about 400", "415")
+    ]
+    assert "about 400 homes" in text_of(result.draft.sections, "introduction")
+    # kept on the draft, so the editor shows it until the author says they checked it
+    reopened = drafts.open_draft(session, author, "demo")
+    assert [item["key"] for item in reopened.looks] == ["introduction"]
+    saved = save(session, author, reopened, sections(reopened))
+    assert [item["key"] for item in saved.looks] == ["introduction"]
+    checked = drafts.save_draft(
+        session, author, "demo", sections(saved), "", saved.version, checked=["introduction"]
+    )
+    assert checked.looks == []
+
+
+def test_another_rebase_keeps_the_looks_not_checked_yet(
+    session, author, make_user, make_correction, app
+):
+    draft = edit_section(session, author, "introduction", "412 homes", "about 400 homes")
+    accept_412(session, make_user, make_correction)
+    draft = drafts.rebase_draft(session, author, "demo", draft.version).draft
+    moderator = session.scalars(select(User).where(User.email == "mod@example.org")).one()
+    decisions.add_update(session, moderator, "demo", "More to come.")
+
+    again = drafts.rebase_draft(session, author, "demo", draft.version)
+
+    assert again.rebased.looks == [] and again.base_number == 3
+    assert [item["key"] for item in again.draft.looks] == ["introduction"]
+
+
+# Not undoing an accepted correction -----------------------------------------------------------
+
+
+def test_publishing_a_draft_that_takes_out_an_applied_fix_is_refused_until_confirmed(
+    session, author, make_user, make_correction
+):
+    draft = edit_section(session, author, "introduction", "412 homes", "about 400 homes")
+    correction = accept_412(session, make_user, make_correction)
+    draft = drafts.rebase_draft(session, author, "demo", draft.version).draft
+
+    with pytest.raises(drafts.UndoesCorrection) as caught:
+        drafts.publish_draft(session, author, "demo", "Rounded", draft.version)
+
+    refused = caught.value
+    assert refused.status == 409 and refused.code == "undoes_correction"
+    [fix] = refused.undone
+    assert (fix.correction_id, fix.update_number, fix.section_key) == (
+        correction.id,
+        1,
+        "introduction",
+    )
+    assert (fix.old_words, fix.new_words) == ("412 homes", "415 homes")
+    assert refused.message.startswith(
+        "Publishing this draft would undo an accepted correction: Update 1 changed "
+        "“412 homes” to “415 homes” in the introduction."
+    )
+    assert revision_count(session) == 2 and actions(session, "publish") == []
+
+    revision = drafts.publish_draft(
+        session, author, "demo", "Rounded", draft.version, confirm_undo=True
+    )
+    assert revision.number == 3
+    assert "about 400 homes" in read_article(session, "demo").sections[0].text
+    [logged] = actions(session, "change_applied_text")
+    assert logged.target_id == correction.id and logged.actor_id == author.id
+    assert logged.reason.startswith("Version 3 changed the corrected words “415 homes”")
+
+
+def test_typing_the_old_words_back_after_a_fix_is_refused(
+    session, author, make_user, make_correction
+):
+    accept_412(session, make_user, make_correction)
+    draft = edit_section(session, author, "introduction", "415 homes", "412 homes")
+    with pytest.raises(drafts.UndoesCorrection):
+        drafts.publish_draft(session, author, "demo", "Back", draft.version)
+
+
+def test_a_moderators_own_wording_of_the_fix_is_what_is_protected(
+    session, author, make_user, make_correction
+):
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    correction, _ = make_correction()
+    decisions.accept(
+        session,
+        moderator,
+        correction.id,
+        update_text="An earlier version said 412 homes.",
+        apply_text=True,
+        replacement="some 415 homes",
+        expected_version=correction.version,
+    )
+    session.expire_all()
+    assert session.get(type(correction), correction.id).applied_text == "some 415 homes"
+    draft = edit_section(session, author, "introduction", "some 415 homes", "415 homes")
+    with pytest.raises(drafts.UndoesCorrection, match="“some 415 homes”"):
+        drafts.publish_draft(session, author, "demo", "Tidy", draft.version)
+
+
+def test_a_fix_the_author_applied_from_the_editor_is_protected_too(
+    session, author, make_user, make_correction
+):
+    correction = accept_412(session, make_user, make_correction, apply_text=False)
+    draft = drafts.open_draft(session, author, "demo")
+    draft = suggestions.apply_suggestion(session, author, "demo", correction.id, draft.version)
+    drafts.publish_draft(session, author, "demo", "Applied", draft.version)
+    draft = edit_section(session, author, "introduction", "415 homes", "many homes")
+    with pytest.raises(drafts.UndoesCorrection):
+        drafts.publish_draft(session, author, "demo", "Vaguer", draft.version)
+
+
+@pytest.mark.parametrize(
+    ("key", "old", "new"),
+    [
+        ("introduction", "3 people", "4 people"),  # the same section, other words
+        ("what-happened", "190 rescues", "192 rescues"),  # another section
+    ],
+)
+def test_edits_that_leave_the_fix_alone_publish_at_once(
+    session, author, make_user, make_correction, key, old, new
+):
+    accept_412(session, make_user, make_correction)
+    draft = edit_section(session, author, key, old, new)
+    assert drafts.publish_draft(session, author, "demo", "Edit", draft.version).number == 3
+
+
+def test_a_fix_changed_knowingly_is_not_asked_about_again_but_its_old_words_are(
+    session, author, make_user, make_correction
+):
+    accept_412(session, make_user, make_correction)
+    draft = edit_section(session, author, "introduction", "415 homes", "hundreds of homes")
+    drafts.publish_draft(session, author, "demo", "Vaguer", draft.version, confirm_undo=True)
+    draft = edit_section(session, author, "introduction", "3 people", "4 people")
+    assert drafts.publish_draft(session, author, "demo", "Toll", draft.version).number == 4
+    draft = edit_section(session, author, "introduction", "hundreds of homes", "412 homes")
+    with pytest.raises(drafts.UndoesCorrection):
+        drafts.publish_draft(session, author, "demo", "Back", draft.version)
 
 
 def test_rebasing_places_a_section_added_meanwhile_after_the_one_it_follows(

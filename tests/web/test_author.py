@@ -346,6 +346,12 @@ def test_autosave_reports_a_refused_draft_as_json(author_client):
 # Someone published meanwhile ----------------------------------------------------------------------
 
 
+def page_intro(session, old, new):
+    text = read_article(session, "demo").sections[0].text
+    assert old in text
+    return text.replace(old, new)
+
+
 def accept(session, make_user, make_correction, apply_text=True):
     moderator = make_user("mod@example.org", Role.MODERATOR)
     correction, _ = make_correction()
@@ -387,6 +393,76 @@ def test_the_conflict_screen_shows_what_changed_and_rebasing_lets_the_author_pub
     view = read_article(session, "demo")
     assert view.revision.number == 3 and "415 homes" in view.sections[0].text
     assert view.sections[1].text == "Rewritten by the author."
+
+
+def test_rebasing_keeps_both_changes_to_one_section_and_the_accepted_fix_stays(
+    author_client, session, make_user, make_correction
+):
+    submit(author_client, {("introduction", "text"): page_intro(session, "3 people", "4 people")})
+    accept(session, make_user, make_correction)  # 412 -> 415 with the text applied
+    html = page(author_client)
+    rebased = author_client.post(f"{EDITOR}/rebase", data=hidden_fields(html, f"{EDITOR}/rebase"))
+    assert rebased.status_code == 303
+    html = page(author_client)
+    assert "Kept your changes and the newer ones, word by word, in: Introduction." in html
+    assert "Please check" not in html
+    published = submit(author_client, {(None, "summary"): "Toll"}, op="publish", html=html)
+    assert published.status_code == 303
+    intro = read_article(session, "demo").sections[0].text
+    assert "415 homes" in intro and "4 people" in intro
+
+
+def test_words_changed_on_both_sides_stay_listed_until_checked_and_undoing_the_fix_asks_first(
+    author_client, session, make_user, make_correction
+):
+    submit(
+        author_client,
+        {("introduction", "text"): page_intro(session, "412 homes", "about 400 homes")},
+    )
+    correction = accept(session, make_user, make_correction)
+    author_client.post(
+        f"{EDITOR}/rebase", data=hidden_fields(page(author_client), f"{EDITOR}/rebase")
+    )
+    html = page(author_client)
+    assert "Please check Introduction" in html  # the message, once
+    html = page(author_client)  # and the list, until checked
+    assert 'id="look-introduction"' in html
+    assert "you and version 2 changed the same words; your words were kept." in html
+    assert "<dd><ins>about 400</ins></dd>" in html and "<dd><ins>415</ins></dd>" in html
+
+    refused = submit(author_client, {(None, "summary"): "Rounded"}, op="publish", html=html)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Publishing this draft would undo an accepted correction: Update 1 changed" in text
+    assert 'name="confirm_undo" value="1"' in text and revisions(session) == 2
+
+    fields = editor_fields(text)
+    confirmed = author_client.post(
+        EDITOR, data={**fields, "summary": "Rounded", "confirm_undo": "1", "op": "publish"}
+    )
+    assert confirmed.status_code == 303 and revisions(session) == 3
+    session.expire_all()
+    assert session.get(type(correction), correction.id).status.value == "accepted"
+
+
+def test_the_checked_button_drops_the_note_and_keeps_what_was_typed(
+    author_client, session, make_user, make_correction
+):
+    submit(
+        author_client,
+        {("introduction", "text"): page_intro(session, "412 homes", "about 400 homes")},
+    )
+    accept(session, make_user, make_correction)
+    author_client.post(
+        f"{EDITOR}/rebase", data=hidden_fields(page(author_client), f"{EDITOR}/rebase")
+    )
+    fields = editor_fields(page(author_client))
+    fields[field_for(fields, "what-happened", "text")] = "Typed before checking."
+    response = author_client.post(EDITOR, data={**fields, "checked": "introduction"})
+    assert response.status_code == 303
+    html = page(author_client)
+    assert "that section is no longer listed for a look" in html
+    assert 'id="look-introduction"' not in html and ">Typed before checking.</textarea>" in html
 
 
 def test_a_suggested_edit_is_applied_with_its_button_and_published(
