@@ -21,6 +21,8 @@ so the safety of the page does not depend on markdown-it's escaping alone.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 
 from corrections.text.sanitize import safe_link, sanitize_html
@@ -56,6 +58,9 @@ def _build() -> MarkdownIt:
 _MARKDOWN = _build()
 
 
+# Posting renders a comment twice (counting its links, then storing its HTML): the output
+# depends on the text alone, so the last few renders are kept (strings are immutable).
+@lru_cache(maxsize=64)
 def render_markdown(source: str) -> str:
     """Render reader-written Markdown to HTML that is safe to insert into a page."""
     return sanitize_html(_MARKDOWN.render(source))

@@ -137,3 +137,12 @@ def test_render_markdown_never_raises_and_its_output_is_already_sanitized(source
 @given(st.lists(st.sampled_from(["> ", "- ", "1. ", "* ", "[", "](https://e.org)", "\n"])))
 def test_deeply_nested_structures_render_without_error(parts: list[str]) -> None:
     assert_safe(render_markdown("".join(parts * 5)))
+
+
+def test_the_same_text_rendered_again_is_the_same_html_from_the_last_renders() -> None:
+    text = "A *second* look at [the report](https://example.org/r) and https://example.net"
+    first = render_markdown(text)
+    hits = render_markdown.cache_info().hits
+    assert render_markdown(text) == first == render_markdown.__wrapped__(text)
+    assert render_markdown.cache_info().hits == hits + 1
+    assert render_markdown(text + "!") != first
