@@ -233,22 +233,32 @@ def closed_loop(
     seconds: float,
     concurrency: int,
     max_operations: int | None = None,
+    min_operations: int = 0,
+    timeout: float = TIMEOUT_S,
 ) -> Result:
     """``concurrency`` threads repeat ``operation`` (one or more requests, returning their
-    statuses) until ``seconds`` pass or ``max_operations`` are done; each is timed whole."""
-    deadline = time.monotonic() + seconds
+    statuses) until ``seconds`` pass or ``max_operations`` are done; each is timed whole.
+    Past ``seconds`` they go on until ``min_operations`` are done, for at most ``seconds``
+    plus 4 × ``timeout``. ``timeout`` bounds each request."""
+    started_at = time.monotonic()
+    soft_deadline = started_at + seconds
+    hard_deadline = soft_deadline + 4 * timeout
     samples: list[float] = []
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
     errors = 0
 
+    def more() -> bool:
+        now = time.monotonic()
+        with lock:
+            if max_operations is not None and len(samples) >= max_operations:
+                return False
+            return now < soft_deadline or (len(samples) < min_operations and now < hard_deadline)
+
     def worker() -> None:
         nonlocal errors
-        conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
-        while time.monotonic() < deadline:
-            with lock:
-                if max_operations is not None and len(samples) >= max_operations:
-                    return
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        while more():
             started = time.perf_counter()
             try:
                 codes = operation(conn)
@@ -265,15 +275,14 @@ def closed_loop(
                 statuses.update(str(c) for c in codes)
         conn.close()
 
-    started = time.monotonic()
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in pool:
         thread.start()
     for thread in pool:
-        thread.join(seconds + 2 * TIMEOUT_S)
+        thread.join(max(0.0, hard_deadline - time.monotonic()) + 2 * timeout)
     return Result(
         requests=len(samples),
-        seconds=time.monotonic() - started,
+        seconds=time.monotonic() - started_at,
         p50_ms=percentile(samples, 50),
         p99_ms=percentile(samples, 99),
         statuses=dict(statuses),

@@ -163,6 +163,16 @@ def rows_and_targets(
                 times(ratio),
             )
         )
+        healthz = _get(out, "conditional_get", "healthz")
+        if healthz:
+            rows.append(
+                Row(
+                    "↳ for scale: our /healthz (no database, same app and hooks), req/s",
+                    rate(healthz.rps),
+                    f"static floor: {rate(hello.rps)}",
+                    times(healthz.rps / hello.rps if hello.rps else None),
+                )
+            )
         slower = hello.rps / revalidated.rps if revalidated.rps else None
         targets.append(
             Target(
