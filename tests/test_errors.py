@@ -4,20 +4,26 @@ commit), and nothing half-written."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from corrections import create_app
 from corrections.extensions import db
 from corrections.models import Comment, Correction, CorrectionStatus, Revision, Role, Update
-from corrections.services import articles, decisions, tokens
-from tests.conftest import BACKEND, DEMO_ARTICLE
+from corrections.services import articles, decisions, tokens, users
+from corrections.services.abuse import Submitter
+from corrections.services.anchors import QuoteInput
+from corrections.services.corrections import submit_correction
+from tests.conftest import BACKEND, DEMO_ARTICLE, TEST_PASSWORD, csrf_token_in
 
 
 def closed_port() -> int:
@@ -194,3 +200,138 @@ def test_an_accept_whose_connection_is_killed_midway_leaves_nothing_and_the_next
     session.expire_all()
     accepted = session.get(Correction, correction.id)
     assert accepted.status == CorrectionStatus.ACCEPTED and accepted.update_id is not None
+
+
+# -- the database gone from each statement of a request on, in turn --------------------------
+
+
+@contextlib.contextmanager
+def database_gone_from(app: Flask, n: int | None) -> Iterator[list[str]]:
+    """From the request's statement number ``n`` on (None: never), every statement finds
+    its connection closed, as when the server goes away: the one in use fails, and so does
+    every new one. Yields the statements seen."""
+    seen: list[str] = []
+
+    def before(_conn, cursor, statement, *_args) -> None:
+        seen.append(statement.split("\n")[0][:60])
+        if n is not None and len(seen) - 1 >= n:
+            cursor.connection.close()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def sweep(app: Flask, send, prepare=lambda: None) -> list[tuple[int, str, int]]:
+    """``send(prepare())`` once to count its statements, then once with the database gone
+    from each on; every answer must be a 503 with Retry-After, or the full answer when what
+    failed was only decoration (the queue count in the header). Returns a list of
+    (prepared, statement, status)."""
+    with database_gone_from(app, None) as statements:
+        assert send(prepare()).status_code < 400
+    answers = []
+    for n in range(len(statements)):
+        prepared = prepare()
+        with database_gone_from(app, n):
+            response = send(prepared)
+        assert response.status_code in (200, 201, 202, 503), (n, statements[n], response.data)
+        if response.status_code == 503:
+            assert response.headers["Retry-After"] == "5"
+        answers.append((prepared, statements[n], response.status_code))
+    assert any(status == 503 for _, _, status in answers)
+    return answers
+
+
+def signed_in_moderator(app: Flask):
+    with app.app_context():
+        user = users.create_user(
+            db.session, "mod@example.org", TEST_PASSWORD, role=Role.MODERATOR, system=True
+        )
+        plaintext = tokens.create_token(db.session, user, "t")[1]
+        db.session.remove()
+    client = app.test_client()
+    token = csrf_token_in(client.get("/signin").get_data(as_text=True))
+    signed = client.post(
+        "/signin",
+        data={"email": "mod@example.org", "password": TEST_PASSWORD, "csrf_token": token},
+    )
+    assert signed.status_code == 302
+    return client, {"Authorization": f"Bearer {plaintext}"}
+
+
+def test_the_database_gone_at_any_statement_of_a_signed_in_page_is_a_503(own_contexts_app):
+    app = own_contexts_app
+    client, _ = signed_in_moderator(app)
+    for path in ("/moderate?tab=comments", "/a/demo", "/account"):
+        sweep(app, lambda _n, path=path: client.get(path))
+
+
+def test_the_database_gone_at_any_statement_of_a_comment_is_a_503_and_a_retry_posts_once(
+    own_contexts_app,
+):
+    app = own_contexts_app
+    client = app.test_client()
+    url = "/api/v1/articles/demo/sections/introduction/comments"
+    numbers = itertools.count()
+
+    def send(n: int):
+        body = {"body": f"Comment number {n}.", "author_name": "Ann"}
+        return client.post(url, json=body, headers={"Idempotency-Key": f"k{n}"})
+
+    answers = sweep(app, send, lambda: next(numbers))
+    for n, _, _ in answers:  # the database is back: the client sends each again
+        assert send(n).status_code in (201, 202)
+    with app.app_context():
+        bodies = db.session.scalars(select(Comment.body_source)).all()
+    # One comment for the counting run and one for each loss, none twice.
+    assert sorted(bodies) == sorted(f"Comment number {n}." for n in range(len(answers) + 1))
+
+
+def test_the_database_gone_at_any_statement_of_an_accept_is_a_503_leaving_nothing_half_done(
+    own_contexts_app,
+):
+    app = own_contexts_app
+    client, bearer = signed_in_moderator(app)
+
+    def prepare() -> int:
+        with app.app_context():
+            correction = submit_correction(
+                db.session,
+                slug="demo",
+                section_key="introduction",
+                quote=QuoteInput("412 homes"),
+                kind="correction",
+                proposed_text="415 homes",
+                explanation="The council revised it.",
+                links=["https://example.org/report"],
+                submitter=Submitter(secret=app.config["SECRET_KEY"], name="Ann"),
+                idempotency_key=None,
+            ).correction.id
+            db.session.remove()
+        return correction
+
+    def send(correction: int):
+        return client.post(
+            f"/api/v1/moderation/corrections/{correction}/accept",
+            json={"update_text": "Fixed.", "expected_version": 1},
+            headers=bearer,
+        )
+
+    answers = sweep(app, send, prepare)
+    with app.app_context():
+        accepted = db.session.scalars(
+            select(Correction).where(Correction.status == CorrectionStatus.ACCEPTED)
+        ).all()
+        assert len(accepted) == 1 + sum(1 for *_, status in answers if status == 200)
+        assert all(c.update_id is not None for c in accepted)
+        pending = db.session.scalars(
+            select(Correction).where(Correction.status == CorrectionStatus.PENDING)
+        ).all()
+        assert all(c.update_id is None for c in pending)
+        updates = db.session.scalar(select(func.count()).select_from(Update))
+        revisions = db.session.scalar(select(func.count()).select_from(Revision))
+    assert updates == len(accepted) and revisions == 1 + len(accepted)
