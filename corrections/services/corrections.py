@@ -12,11 +12,11 @@ import dataclasses
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from corrections.db import begin_write
+from corrections.db import begin_write, utcnow
 from corrections.models import (
     Anchor,
     Article,
@@ -32,6 +32,7 @@ from corrections.models import (
     Update,
 )
 from corrections.services.abuse import (
+    REPEAT_WINDOW,
     Submitter,
     matching_words,
     refuse_blocked_words,
@@ -194,6 +195,12 @@ def submit_correction(
             errors = _check_words(session, texts)
         if errors:
             raise _refuse(errors)
+        if anchor is not None:
+            first = _by_idempotency_key(session, idempotency_key)
+            if first is not None:  # a double submit: the first one stands, not a refusal
+                session.rollback()
+                return SubmitResult(first, None, created=False)
+            _refuse_repeat(session, submitter, target.section.section_id, anchor.exact, proposed)
         token = new_token(TOKEN_PREFIX)
         correction = Correction(
             public_id=secrets.token_urlsafe(12),
@@ -227,6 +234,38 @@ def submit_correction(
         session.rollback()
         raise
     return SubmitResult(correction, token, created=True)
+
+
+def _refuse_repeat(
+    session: Session, submitter: Submitter, section_id: int, exact: str, proposed: str
+) -> None:
+    """The same proposed text for the same quoted words, from the same account or network,
+    within ten minutes (as for comments) is refused: it was received the first time."""
+    who = []
+    if submitter.user is not None:
+        who.append(Correction.reporter_user_id == submitter.user.id)
+    if submitter.network_hash:
+        who.append(Correction.network_hash == submitter.network_hash)
+    if not who:
+        return
+    repeat = session.scalar(
+        select(Correction.id)
+        .join(Anchor, Anchor.id == Correction.anchor_id)
+        .where(
+            or_(*who),
+            Correction.section_id == section_id,
+            Correction.created_at >= utcnow() - REPEAT_WINDOW,
+            Correction.proposed_text == proposed,
+            Anchor.exact == exact,
+        )
+        .limit(1)
+    )
+    if repeat is not None:
+        message = (
+            "You suggested this same correction of these words a few minutes ago; "
+            "it was received then and was not sent twice. Follow it on its tracking page."
+        )
+        raise Invalid(message, fields={"proposed_text": [message]})
 
 
 def _by_idempotency_key(session: Session, key: str | None) -> Correction | None:

@@ -143,7 +143,9 @@ def test_a_repeat_with_the_same_idempotency_key_returns_the_first_correction(
     assert (first.status_code, second.status_code) == (202, 200)
     assert second.get_json()["correction"] == first.get_json()["correction"]
     assert second.get_json()["tracking_token"] is None
-    other = client.post(URL, json=body(), headers={"Idempotency-Key": "another"})
+    other = client.post(
+        URL, json=body(proposed_text="416 homes"), headers={"Idempotency-Key": "another"}
+    )
     assert other.status_code == 202
     assert stored(session) == 2
 
@@ -151,9 +153,9 @@ def test_a_repeat_with_the_same_idempotency_key_returns_the_first_correction(
 @pytest.mark.rate_limited
 def test_the_api_shares_the_forms_rate_limit(app, client, demo_article):
     app.config["RATELIMIT_CORRECTIONS"] = "2 per minute"
-    codes = [client.post(URL, json=body()).status_code for _ in range(3)]
+    codes = [client.post(URL, json=body(proposed_text=f"{n} homes")).status_code for n in range(3)]
     assert codes == [202, 202, 429]
-    limited = client.post(URL, json=body())
+    limited = client.post(URL, json=body(proposed_text="9 homes"))
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) > 0
 

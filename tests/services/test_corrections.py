@@ -164,7 +164,9 @@ def test_a_signed_in_reporter_is_named_after_their_account_unless_they_give_a_na
     correction, _ = make_correction(submitter=Submitter(secret="s", user=user))
     assert correction.reporter_name == "Rita Reader" and correction.reporter_user_id == user.id
     assert correction.reporter_email is None
-    other, _ = make_correction(submitter=Submitter(secret="s", user=user, name="R."))
+    other, _ = make_correction(
+        submitter=Submitter(secret="s", user=user, name="R."), proposed_text="416 homes"
+    )
     assert other.reporter_name == "R."
 
 
@@ -325,3 +327,64 @@ def test_an_answer_needs_a_question_and_some_words(session, make_correction):
     with pytest.raises(Invalid) as long:
         answer_info_request(session, correction.public_id, token, "x" * 2001)
     assert list(empty.value.fields) == list(long.value.fields) == ["reply"]
+
+
+def test_the_same_correction_of_the_same_words_twice_within_ten_minutes_is_refused(
+    app, session, make_correction, make_user
+):
+    guest = Submitter(secret="s", name="Ann", network_hash="net-a")
+    make_correction(submitter=guest)
+    error = refused(
+        make_correction, submitter=Submitter(secret="s", name="Bo", network_hash="net-a")
+    )
+    assert "same correction of these words" in error.message
+    assert set(error.fields) == {"proposed_text"}
+    assert count(session, Correction) == 1
+    # Other words, another proposed text, or another network: received as usual.
+    make_correction(submitter=guest, proposed_text="416 homes")
+    make_correction(submitter=guest, quote=QuoteInput("3 people"), proposed_text="415 homes")
+    make_correction(submitter=Submitter(secret="s", name="Cy", network_hash="net-b"))
+    assert count(session, Correction) == 4
+
+
+def test_an_account_repeating_itself_from_another_network_is_refused(
+    session, make_correction, make_user
+):
+    user = make_user("reader@example.org", Role.READER)
+    make_correction(submitter=Submitter(secret="s", user=user, network_hash="home"))
+    with pytest.raises(Invalid, match="same correction"):
+        make_correction(submitter=Submitter(secret="s", user=user, network_hash="work"))
+
+
+def test_the_same_correction_is_received_again_after_ten_minutes(session, make_correction):
+    from datetime import timedelta
+
+    guest = Submitter(secret="s", name="Ann", network_hash="net-a")
+    first, _ = make_correction(submitter=guest)
+    session.execute(
+        update(Correction)
+        .where(Correction.id == first.id)
+        .values(created_at=first.created_at - timedelta(minutes=11))
+    )
+    session.commit()
+    again, _ = make_correction(submitter=guest)
+    assert again.id != first.id
+
+
+def test_a_double_submit_is_not_refused_as_a_repeat(session, make_correction):
+    guest = Submitter(secret="s", name="Ann", network_hash="net-a")
+    first, token = make_correction(submitter=guest, idempotency_key="form-1")
+    result = service.submit_correction(
+        session,
+        slug="demo",
+        section_key="introduction",
+        quote=QuoteInput("412 homes"),
+        kind="correction",
+        proposed_text="415 homes",
+        explanation="The council revised the figure.",
+        links=["https://example.org/report"],
+        submitter=guest,
+        idempotency_key="form-1",
+    )
+    assert not result.created and result.correction.id == first.id
+    assert result.tracking_token is None and token

@@ -418,3 +418,15 @@ def test_a_signed_in_reader_is_named_after_their_account(
     assert 'value="Rita Reader"' in client.get(PAGE).get_data(as_text=True)
     send(client, name="")
     assert stored(session)[0].reporter_name == "Rita Reader"
+
+
+def test_the_same_correction_sent_again_is_refused_with_a_message_and_kept(
+    client, session, demo_article, fast_forms
+):
+    assert send(client).status_code == 303
+    again = send(client, explanation="Sent twice by mistake.")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert "same correction of these words a few minutes ago" in html
+    assert "Sent twice by mistake." in html
+    assert len(stored(session)) == 1
