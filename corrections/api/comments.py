@@ -15,6 +15,7 @@ from flask import current_app, request
 from corrections.api.auth import BEARER, current_api_user
 from corrections.api.parsing import Blueprint
 from corrections.api.schemas import (
+    CommentIdempotencySchema,
     CommentPageSchema,
     CommentQuerySchema,
     ErrorSchema,
@@ -99,21 +100,27 @@ def list_comments(args: dict[str, Any], slug: str, key: str):
 
 @blp.post("/articles/<slug>/sections/<key>/comments")
 @comment_submission_limit
+@blp.arguments(CommentIdempotencySchema, location="headers", as_kwargs=True)
 @blp.arguments(NewCommentSchema)
 @blp.response(201, PostedCommentSchema)
 @blp.alt_response(202, schema=PostedCommentSchema, description="Held for moderation")
-@blp.alt_response(422, schema=ErrorSchema)
-@blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(
     401, schema=ErrorSchema, description="An Authorization header, but no valid token"
 )
+@blp.alt_response(403, schema=ErrorSchema, description="Posting from here is banned")
+@blp.alt_response(404, schema=ErrorSchema, description="No such article, section or parent")
+@blp.alt_response(422, schema=ErrorSchema, description="Invalid fields, by name")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many comments; see Retry-After")
 @blp.doc(security=[{}, *BEARER])
-def post_comment(body: dict[str, Any], slug: str, key: str):
+def post_comment(
+    body: dict[str, Any], slug: str, key: str, idempotency_key_header: str | None = None
+):
     """Post a comment; 201 when published at once, 202 when held for moderation.
 
     Without ``Authorization`` the poster is a guest and ``author_name`` is required; with an
     API token (``Bearer``) the comment is its account's, under the account's name. Cookies
-    are ignored.
+    are ignored. Send an ``Idempotency-Key`` header to make retries safe: a repeat answers
+    with the first comment as it is now (its status may have changed since).
     """
     quote = body["quote"]
     user = _poster()
@@ -127,9 +134,7 @@ def post_comment(body: dict[str, Any], slug: str, key: str):
         site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
         parent_id=body["parent_id"],
         quote=QuoteInput(quote["exact"], quote["prefix"], quote["suffix"]) if quote else None,
-        idempotency_key=idempotency_key(
-            "api-comment", request.headers.get("Idempotency-Key"), client=client
-        ),
+        idempotency_key=idempotency_key("api-comment", idempotency_key_header, client=client),
     )
     comment = result.comment
     status = comment.status.value

@@ -101,6 +101,17 @@ class CommentQuerySchema(ma.Schema):
     after = ma.fields.String(load_default=None, allow_none=True)
 
 
+class CommentIdempotencySchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key_header = ma.fields.String(
+        data_key="Idempotency-Key",
+        validate=ma.validate.Length(min=1, max=255),
+        metadata={"description": "Sending the same key again returns the first comment"},
+    )
+
+
 class NewCommentSchema(ma.Schema):
     body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10_000))
     author_name = ma.fields.String(
@@ -114,5 +125,10 @@ class NewCommentSchema(ma.Schema):
 
 
 class PostedCommentSchema(ma.Schema):
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["published", "pending"]))
+    # A new comment is published or pending; a repeat (same Idempotency-Key) says what became
+    # of the first one since.
+    status = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(["published", "pending", "rejected", "spam", "deleted"]),
+    )
     comment = ma.fields.Nested(CommentSchema, required=True)

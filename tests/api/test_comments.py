@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
 from corrections.models import Comment, CommentStatus, Role
@@ -143,4 +144,21 @@ def test_a_wrong_api_token_is_a_401_and_posts_nothing(client, session, demo_arti
         URL, json={"body": "x", "author_name": "A"}, headers={"Authorization": "Bearer nope"}
     )
     assert response.status_code == 401 and "WWW-Authenticate" in response.headers
+    assert session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_the_openapi_document_describes_posting_a_comment(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    post = spec["paths"]["/api/v1/articles/{slug}/sections/{key}/comments"]["post"]
+    assert {"201", "202", "401", "403", "404", "422", "429"} <= set(post["responses"])
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
+    assert {} in post["security"] and {"bearerAuth": []} in post["security"]
+
+
+def test_an_idempotency_key_that_is_too_long_is_a_422(client, session, demo_article):
+    response = client.post(
+        URL, json={"body": "x", "author_name": "A"}, headers={"Idempotency-Key": "k" * 256}
+    )
+    assert response.status_code == 422
     assert session.scalar(select(func.count()).select_from(Comment)) == 0
