@@ -47,7 +47,7 @@ def unreachable_app(tmp_path: Path) -> Flask:
 
 
 @pytest.fixture
-def own_contexts_app(database_url: str, tmp_path: Path) -> Flask:
+def own_contexts_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on the test database with the demo article, and no app context kept pushed
     (unlike ``app``): each request ends its session at teardown, as under gunicorn."""
     app = create_app(
@@ -59,7 +59,9 @@ def own_contexts_app(database_url: str, tmp_path: Path) -> Flask:
             db.create_all()
         articles.import_article(db.session, DEMO_ARTICLE.read_text("utf-8"), slug="demo")
         db.session.remove()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def lost_connection() -> OperationalError:
@@ -154,8 +156,6 @@ def test_a_connection_lost_after_the_answer_was_made_leaves_the_answer_as_it_was
     assert response.status_code == 200 and response.get_json()["slug"] == "demo"
     lose["now"] = False
     assert client.get("/api/v1/articles/demo").status_code == 200
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_an_error_page_that_cannot_be_drawn_is_answered_plainly(client, monkeypatch):
