@@ -16,13 +16,16 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 MAX_NAME_CHARS = 80
+SHOWN_EMAIL_CHARS = 60  # of a refused address, in the message that quotes it
 
 
 def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        # Quote what was typed, but not all of it: the message must stay readable.
+        shown = email if len(email) <= SHOWN_EMAIL_CHARS else email[:SHOWN_EMAIL_CHARS] + "…"
         raise Invalid(
-            f"{email!r} is not an email address.", fields={"email": ["Enter an email address."]}
+            f"{shown!r} is not an email address.", fields={"email": ["Enter an email address."]}
         )
     return email
 

@@ -110,6 +110,12 @@ def test_a_bad_email_is_refused(session, demo_article):
     assert "author_email" in caught.value.fields
 
 
+def test_a_huge_email_is_refused_with_a_short_message(session, demo_article):
+    with pytest.raises(Invalid) as caught:
+        post(session, submitter=guest(email="@" * 5_000))
+    assert "author_email" in caught.value.fields and len(caught.value.message) < 120
+
+
 def test_unknown_sections_and_articles_are_not_found(session, demo_article):
     with pytest.raises(NotFound):
         post(session, key="nope")
