@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from corrections.db import database_int
 from corrections.errors import handle_http_exception
 from corrections.extensions import db, limiter
+from corrections.models import CommentStatus
 from corrections.services import comments, threads
 from corrections.services.anchors import QuoteInput, latest_section
 from corrections.services.errors import Conflict, Invalid, ServiceError
@@ -18,6 +19,25 @@ from corrections.web.reader import render_article
 from corrections.web.thread_forms import CommentForm, DeleteForm, EditForm, FlagForm
 
 bp = Blueprint("threads", __name__)
+
+
+# What the author is told after sending; a repeat of the same form finds the first comment
+# as it is now, which may since have been deleted or refused.
+POSTED = {
+    CommentStatus.PENDING: (
+        "Thank you. Your comment is awaiting moderation; only you can see it for now."
+    ),
+    CommentStatus.PUBLISHED: "Your comment is published.",
+    CommentStatus.DELETED: "You deleted this comment before; it was not posted again.",
+    CommentStatus.REJECTED: (
+        "You sent this comment before and the moderators did not publish it; "
+        "it was not posted again."
+    ),
+    CommentStatus.SPAM: (
+        "You sent this comment before and the moderators did not publish it; "
+        "it was not posted again."
+    ),
+}
 
 
 def comment_limit() -> str:
@@ -87,11 +107,10 @@ def post(slug: str, key: str):
     except Invalid as error:
         return render_article(slug, form_state=(key, form, error), status=422)
     comment = result.comment
-    if comment.status.value == "pending":
-        flash("Thank you. Your comment is awaiting moderation; only you can see it for now.")
-    else:
-        flash("Your comment is published.")
-    response = redirect(url_for("reader.article", slug=slug, _anchor=f"c-{comment.id}"), 303)
+    flash(POSTED[comment.status])
+    shown = comment.status in (CommentStatus.PENDING, CommentStatus.PUBLISHED)
+    place = f"c-{comment.id}" if shown else f"s-{key}"
+    response = redirect(url_for("reader.article", slug=slug, _anchor=place), 303)
     if result.edit_secret:
         own_comments.remember(response, comment.id, result.edit_secret)
     return response

@@ -115,6 +115,30 @@ def test_a_form_without_csrf_token_is_refused(client, session, demo_article, pos
     assert response.status_code in (400, 422) and comments_in(session) == []
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (CommentStatus.DELETED, "You deleted this comment before; it was not posted again."),
+        (CommentStatus.REJECTED, "the moderators did not publish it; it was not posted again."),
+        (CommentStatus.SPAM, "the moderators did not publish it; it was not posted again."),
+    ],
+)
+def test_sending_a_form_again_after_its_comment_was_removed_says_so(
+    client, session, demo_article, post_mode, status, said
+):
+    fields = fields_from_article(client)
+    assert send(client, fields=fields).status_code == 303
+    assert "Your comment is published." in client.get("/a/demo").get_data(as_text=True)
+    comment = comments_in(session)[0]
+    comment.status = status
+    session.commit()
+    again = send(client, fields=fields)
+    assert again.status_code == 303 and again.headers["Location"].endswith("#s-what-happened")
+    html = client.get("/a/demo").get_data(as_text=True)
+    assert said in html and "Your comment is published." not in html
+    assert len(comments_in(session)) == 1
+
+
 def test_a_double_submit_makes_one_comment(client, session, demo_article, post_mode):
     fields = fields_from_article(client)
     first = send(client, fields=fields)
