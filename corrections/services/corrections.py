@@ -200,7 +200,18 @@ def submit_correction(
             if first is not None:  # a double submit: the first one stands, not a refusal
                 session.rollback()
                 return SubmitResult(first, None, created=False)
-            _refuse_repeat(session, submitter, target.section.section_id, anchor.exact, proposed)
+            try:
+                _refuse_repeat(
+                    session, submitter, target.section.section_id, anchor.exact, proposed
+                )
+            except Invalid:
+                # The same double submit, sent while the first was being saved: the look-up
+                # above missed the first, which has been committed since.
+                first = _by_idempotency_key(session, idempotency_key)
+                if first is None:
+                    raise
+                session.rollback()
+                return SubmitResult(first, None, created=False)
         token = new_token(TOKEN_PREFIX)
         correction = Correction(
             public_id=secrets.token_urlsafe(12),

@@ -388,3 +388,23 @@ def test_a_double_submit_is_not_refused_as_a_repeat(session, make_correction):
     )
     assert not result.created and result.correction.id == first.id
     assert result.tracking_token is None and token
+
+
+def test_a_double_submit_that_raced_the_first_gets_the_first_not_a_refusal(
+    session, make_correction, monkeypatch
+):
+    """Sent again while the first was being saved: its look-up by key ran before the first
+    was committed, and the repeat check then finds the first. It is the same request."""
+    guest = Submitter(secret="s", name="Ann", network_hash="net-a")
+    first, _ = make_correction(submitter=guest, idempotency_key="form-1")
+    real_lookup, calls = service._by_idempotency_key, []
+
+    def lookup_that_missed_the_first(db_session, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real_lookup(db_session, key)
+
+    monkeypatch.setattr(service, "_by_idempotency_key", lookup_that_missed_the_first)
+    repeat, token = make_correction(submitter=guest, idempotency_key="form-1")
+    assert repeat.id == first.id and token is None and count(session, Correction) == 1
+    with pytest.raises(Invalid, match="same correction"):  # without the key: a refusal
+        make_correction(submitter=guest)
