@@ -13,7 +13,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from corrections.db import utcnow
 from corrections.models import Anchor, AnchorState, Comment, CommentStatus, Revision
+from corrections.services.comments import EDIT_WINDOW
 
 PAGE_SIZE = 50
 MAX_INDENT = 3
@@ -58,6 +60,11 @@ class ThreadComment:
     @property
     def is_placeholder(self) -> bool:
         return self.status == CommentStatus.DELETED
+
+    @property
+    def editable(self) -> bool:
+        """The viewer wrote it and may still change it (for EDIT_WINDOW after posting)."""
+        return self.mine and utcnow() - self.created_at <= EDIT_WINDOW
 
 
 @dataclass
@@ -278,6 +285,29 @@ def quoting_comment(session: Session, article_id: int, anchor_id: int) -> Thread
         .limit(1)
     ).first()
     return _row_to_comment(row, Viewer()) if row is not None else None
+
+
+def still_editable(session: Session, article_id: int, viewer: Viewer) -> tuple[str, ...]:
+    """The viewer's comments on the article they may still change, for the page validator:
+    their "Edit or delete" links go when the window closes. No query for other readers."""
+    if viewer.user_id is None and not viewer.own_ids:
+        return ()
+    mine = []
+    if viewer.user_id is not None:
+        mine.append(Comment.user_id == viewer.user_id)
+    if viewer.own_ids:
+        mine.append(Comment.id.in_(list(viewer.own_ids)))
+    ids = session.scalars(
+        select(Comment.id)
+        .where(
+            Comment.article_id == article_id,
+            or_(*mine),
+            Comment.created_at >= utcnow() - EDIT_WINDOW,
+            Comment.status.in_([CommentStatus.PENDING, CommentStatus.PUBLISHED]),
+        )
+        .order_by(Comment.id)
+    )
+    return ("editable", *(str(i) for i in ids))
 
 
 def thread_state(session: Session, *, article_id: int | None = None, section_id: int | None = None):

@@ -31,6 +31,10 @@ def render_article(
     A GET whose validator matches is answered 304 before anything is rendered.
     """
     linked_anchor = request.args.get("q", type=database_int)  # ?q=: mark that quote's words
+    viewer = threads.Viewer(
+        user_id=current_user.id if current_user.is_authenticated else None,
+        own_ids=tuple(own_comments.read()),
+    )
     state: list[object] | None = None
     if form_state is None:
         # The validator reads ids and counts only (articles.article_state), not the text.
@@ -39,15 +43,13 @@ def render_article(
         state.append(found.is_minor)  # the banner says "a minor revision"
         state.append(linked_anchor)
         state += threads.thread_state(db.session, article_id=found.article_id)
+        # Their "Edit or delete" links go when the 15 minutes do.
+        state += threads.still_editable(db.session, found.article_id, viewer)
         etag = caching.etag_of(state + caching.viewer_parts())
         unchanged = caching.not_modified(etag, private=True)
         if unchanged is not None:
             return unchanged
     view = articles.read_article(db.session, slug, number)
-    viewer = threads.Viewer(
-        user_id=current_user.id if current_user.is_authenticated else None,
-        own_ids=tuple(own_comments.read()),
-    )
     shown = [s.section_id for s in view.sections]
     # The latest page also lists the threads of sections no longer in the article.
     former = former_sections(db.session, view.article.id, shown) if view.is_latest else []

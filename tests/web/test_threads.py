@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -252,6 +253,24 @@ def test_an_edit_that_adds_three_links_goes_back_to_review_in_post_mode(
     mine = client.get("/a/demo").get_data(as_text=True)
     assert "It awaits moderation" in mine and "awaiting moderation" in mine
     assert "b.example" not in app.test_client().get("/a/demo").get_data(as_text=True)
+
+
+def test_the_edit_link_goes_when_the_fifteen_minutes_do(client, session, demo_article, post_mode):
+    send(client, body="Quick words")
+    comment = comments_in(session)[0]
+    first = client.get("/a/demo")
+    link = f'href="/comments/{comment.id}/edit">Edit or delete</a>'
+    assert link in first.get_data(as_text=True)
+    assert (
+        client.get("/a/demo", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    )
+    comment.created_at = comment.created_at - timedelta(minutes=16)
+    session.commit()
+    later = client.get("/a/demo", headers={"If-None-Match": first.headers["ETag"]})
+    assert later.status_code == 200  # the validator saw the window close
+    html = later.get_data(as_text=True)
+    assert "Quick words" in html and link not in html
+    assert client.get(f"/comments/{comment.id}/edit").status_code == 403
 
 
 def test_someone_else_cannot_edit_a_comment(app, client, session, demo_article, post_mode):
