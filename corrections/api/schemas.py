@@ -120,7 +120,8 @@ class NewCommentSchema(ma.Schema):
         metadata={"description": "Required for guests; a token's account posts as itself"},
     )
     author_email = ma.fields.String(load_default=None, allow_none=True)
-    parent_id = database_int(load_default=None, allow_none=True)
+    # A JSON number that is a whole number: 1.5 (or "1") is refused, not read as 1.
+    parent_id = database_int(load_default=None, allow_none=True, strict=True)
     quote = ma.fields.Nested(QuoteSchema, load_default=None, allow_none=True)
 
 

@@ -162,3 +162,27 @@ def test_an_idempotency_key_that_is_too_long_is_a_422(client, session, demo_arti
     )
     assert response.status_code == 422
     assert session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+@pytest.mark.parametrize("parent_id", [1.5, 1.0, "1", True, 2**31, 0])
+def test_a_parent_id_must_be_a_whole_json_number_naming_a_comment(
+    client, session, demo_article, post_mode, parent_id
+):
+    parent = client.post(URL, json={"body": "Parent", "author_name": "A"})
+    assert parent.get_json()["comment"]["id"] == 1
+    response = client.post(URL, json={"body": "Reply", "author_name": "B", "parent_id": parent_id})
+    assert response.status_code == 422
+    assert "parent_id" in response.get_json()["error"]["fields"]
+    assert session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_a_reply_with_a_whole_parent_id_is_posted(client, session, demo_article, post_mode):
+    parent = client.post(URL, json={"body": "Parent", "author_name": "A"}).get_json()
+    reply = client.post(
+        URL,
+        json={"body": "Reply", "author_name": "B", "parent_id": parent["comment"]["id"]},
+        environ_base={"REMOTE_ADDR": "10.0.9.1"},
+    )
+    assert reply.status_code == 201
+    assert reply.get_json()["comment"]["parent_id"] == parent["comment"]["id"]
+    assert client.get(URL + "?limit=1&after=0").status_code == 200  # query strings still parse
