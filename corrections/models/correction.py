@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corrections.db import Base, UTCDateTime, utcnow
+from corrections.models.article import Revision
 from corrections.models.discussion import Anchor
 from corrections.models.types import str_enum
 
@@ -77,6 +78,11 @@ class Correction(Base):
     # The words the fix put in place of the quote (the proposed text, or the moderator's
     # edit of it); null when not applied, or applied before this was recorded.
     applied_text: Mapped[str | None] = mapped_column(Text)
+    # The version whose text first had the fix: the accept that replaced the words, or the
+    # author's version that applied it later. Null while the text is not corrected.
+    applied_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="SET NULL"), index=True
+    )
     # Optimistic concurrency: every decision is "UPDATE ... WHERE version = :seen".
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -86,6 +92,7 @@ class Correction(Base):
     )
 
     anchor: Mapped[Anchor] = relationship()
+    applied_revision: Mapped[Revision | None] = relationship(foreign_keys=[applied_revision_id])
     links: Mapped[list[CorrectionLink]] = relationship(
         order_by="CorrectionLink.position", cascade="all, delete-orphan"
     )

@@ -212,6 +212,8 @@ def accept(
             session, article, moderator, body, summary=summary, drafts=drafts
         )
         correction.update_id = published.update.id
+        if apply_text:
+            correction.applied_revision_id = published.revision.id
         record_action(
             session,
             actor=moderator,

@@ -255,6 +255,8 @@ def publish_draft(
             actor=author,
             drafts=[SectionDraft(s.key, s.heading, s.kind, s.text) for s in sections],
         )
+        for correction in applied:
+            correction.applied_revision_id = revision.id
         _record(session, author, article, revision, summary, applied, undone)
         gone = session.execute(
             delete(Draft).where(Draft.id == draft.id, Draft.version == expected_version)

@@ -37,7 +37,10 @@ from corrections.models import (
 from corrections.services.errors import Conflict, Invalid, NotFound
 
 FORMAT = "corrections-export"
-FORMAT_VERSION = 1
+# 2 added corrections.applied_text and applied_revision_id. A version 1 export still
+# restores (those columns stay empty); a program that reads only version 1 refuses a 2.
+FORMAT_VERSION = 2
+READS_VERSIONS = (1, 2)
 
 # Table, then the columns that are private (left out, or replaced, without --with-private).
 PRIVATE: dict[str, set[str]] = {
@@ -177,7 +180,7 @@ def _parse(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 def import_article(session: Session, document: dict[str, Any]) -> Article:
     """Restore an exported article into a database that holds no articles yet."""
-    if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
+    if document.get("format") != FORMAT or document.get("version") not in READS_VERSIONS:
         raise Invalid("This is not a corrections export of a version this program reads.")
     tables = document.get("tables")
     if not isinstance(tables, dict) or set(tables) != set(ORDER):

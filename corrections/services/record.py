@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from corrections.models import (
     Article,
@@ -197,6 +197,7 @@ class LoggedCorrection:
     section_heading: str  # as of the version the words were quoted in
     update_text: str
     text_applied: bool
+    applied_revision_number: int | None  # the version whose text first had the fix
     sources: list[Source]
 
 
@@ -209,10 +210,12 @@ class CorrectionsLog:
 def corrections_log(session: Session, slug: str) -> CorrectionsLog:
     """Every accepted correction and clarification of an article, newest first."""
     article = get_article(session, slug)
+    applied_in = aliased(Revision)
     rows = session.execute(
-        select(Correction, Update, Revision.number)
+        select(Correction, Update, Revision.number, applied_in.number)
         .join(Update, Correction.update_id == Update.id)
         .join(Revision, Update.revision_id == Revision.id)
+        .outerjoin(applied_in, Correction.applied_revision_id == applied_in.id)
         .options(joinedload(Correction.anchor), selectinload(Correction.links))
         .where(
             Correction.article_id == article.id,
@@ -220,7 +223,7 @@ def corrections_log(session: Session, slug: str) -> CorrectionsLog:
         )
         .order_by(Update.number.desc())
     ).all()
-    headings = _quoted_headings(session, [c for c, _, _ in rows])
+    headings = _quoted_headings(session, [c for c, _, _, _ in rows])
     entries = [
         LoggedCorrection(
             update_number=update.number,
@@ -232,9 +235,10 @@ def corrections_log(session: Session, slug: str) -> CorrectionsLog:
             section_heading=headings[correction.id][1],
             update_text=update.body,
             text_applied=correction.text_applied,
+            applied_revision_number=applied_number,
             sources=[Source(link.url, link.domain) for link in correction.links],
         )
-        for correction, update, number in rows
+        for correction, update, number, applied_number in rows
     ]
     return CorrectionsLog(article, entries)
 

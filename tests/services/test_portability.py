@@ -8,8 +8,24 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from corrections.db import Base
-from corrections.models import Article, Comment, Correction, Role, User
-from corrections.services import comments, decisions, portability
+from corrections.models import (
+    Anchor,
+    AnchorState,
+    Article,
+    Comment,
+    Correction,
+    Revision,
+    Role,
+    User,
+)
+from corrections.services import (
+    author_revisions,
+    comments,
+    decisions,
+    drafts,
+    portability,
+    suggestions,
+)
 from corrections.services.abuse import Submitter
 from corrections.services.anchors import QuoteInput
 from corrections.services.errors import Conflict, Invalid
@@ -66,6 +82,32 @@ def busy_article(app, session, make_user, make_correction):
         apply_text=True,
         expected_version=1,
     )
+    # The author applies a second correction later, in an edit that also deletes the words
+    # the first comment quotes (its anchor is orphaned), then fixes a typo (marked minor).
+    author = make_user("author@example.org", Role.AUTHOR)
+    later, _ = make_correction(quote=QuoteInput("27 were treated"), proposed_text="29 were treated")
+    decisions.accept(
+        session, moderator, later.id, update_text="It was 29.", apply_text=False, expected_version=1
+    )
+    draft = drafts.open_draft(session, author, "demo")
+    draft = suggestions.apply_suggestion(session, author, "demo", later.id, draft.version)
+    edit(session, author, draft, "what-happened", "118 millimetres of rain", "heavy rain")
+    draft = drafts.open_draft(session, author, "demo")
+    drafts.publish_draft(session, author, "demo", "Applied a correction", draft.version)
+    draft = edit(
+        session, author, drafts.open_draft(session, author, "demo"), "what-now", "A417", "A 417"
+    )
+    drafts.publish_draft(session, author, "demo", "Typo", draft.version)
+    author_revisions.set_minor(session, author, "demo", 5, True)
+
+
+def edit(session, author, draft, key, old, new):
+    items = [dict(item) for item in draft.sections]
+    for item in items:
+        if item["key"] == key:
+            assert old in item["text"]
+            item["text"] = item["text"].replace(old, new)
+    return drafts.save_draft(session, author, "demo", items, "", draft.version)
 
 
 def empty_every_table(session):
@@ -83,19 +125,54 @@ def test_an_export_with_private_data_restores_exactly(app, session, make_user, m
     again = portability.export_article(session, "demo", with_private=True)
     assert again == exported
     assert session.scalar(select(func.count()).select_from(Comment)) == 2
-    assert session.scalar(select(func.count()).select_from(Correction)) == 3
+    assert session.scalar(select(func.count()).select_from(Correction)) == 4
     restored = session.scalars(select(Article)).one()
-    assert restored.current_revision.number == 2
+    assert restored.current_revision.number == 5
+    # what the record is made of came back as it was
+    revisions = session.scalars(select(Revision).order_by(Revision.number)).all()
+    assert [(r.kind.value, r.is_minor) for r in revisions] == [
+        ("import", False),
+        ("update", False),
+        ("update", False),
+        ("edit", False),
+        ("edit", True),
+    ]
+    states = session.execute(select(Anchor.id, Anchor.state)).all()
+    assert {state for _, state in states} >= {AnchorState.ORPHANED, AnchorState.APPLIED}
+    applied = session.execute(
+        select(Correction.applied_text, Revision.number)
+        .join(Revision, Correction.applied_revision_id == Revision.id)
+        .order_by(Revision.number)
+    ).all()
+    assert applied == [("415 homes", 2), ("29 were treated", 4)]
+    assert portability.export_article(session, "demo")["version"] == portability.FORMAT_VERSION
+
+
+def test_an_export_of_the_first_format_still_restores(app, session, make_user, make_correction):
+    busy_article(app, session, make_user, make_correction)
+    document = portability.export_article(session, "demo", with_private=True)
+    document["version"] = 1
+    for row in document["tables"]["corrections"]:
+        del row["applied_text"], row["applied_revision_id"]
+    empty_every_table(session)
+    portability.import_article(session, document)
+    assert session.scalar(select(func.count()).select_from(Correction)) == 4
 
 
 def test_a_public_export_leaves_out_emails_and_secrets(app, session, make_user, make_correction):
     busy_article(app, session, make_user, make_correction)
     text = json.dumps(portability.export_article(session, "demo"))
-    for secret in ("ann@example.org", "cy@example.org", "mod@example.org", "scrypt:"):
+    for secret in (
+        "ann@example.org",
+        "cy@example.org",
+        "mod@example.org",
+        "author@example.org",
+        "scrypt:",
+    ):
         assert secret not in text
     document = json.loads(text)
     assert document["private"] is False
-    assert {row["display_name"] for row in document["tables"]["users"]} == {"mod"}
+    assert {row["display_name"] for row in document["tables"]["users"]} == {"mod", "author"}
 
 
 def test_a_public_export_restores_with_placeholder_accounts(
@@ -105,8 +182,10 @@ def test_a_public_export_restores_with_placeholder_accounts(
     document = portability.export_article(session, "demo")
     empty_every_table(session)
     portability.import_article(session, document)
-    user = session.scalars(select(User)).one()
-    assert user.email.endswith("@export.invalid") and not user.is_active
+    restored = session.scalars(select(User)).all()
+    assert len(restored) == 2
+    for user in restored:
+        assert user.email.endswith("@export.invalid") and not user.is_active
     assert (
         portability.export_article(session, "demo")["tables"]["comments"]
         == (document["tables"]["comments"])

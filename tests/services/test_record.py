@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corrections.models import RevisionKind, Role
-from corrections.services import decisions, record
+from corrections.services import decisions, drafts, record, suggestions
 from corrections.services.anchors import QuoteInput
 from corrections.services.articles import import_article, read_article
 from corrections.services.errors import NotFound
@@ -249,6 +249,39 @@ def test_the_corrections_log_lists_accepted_ones_newest_first_with_sources(
         ("https://news.example/a", "news.example"),
     ]
     assert (oldest.section_key, oldest.section_heading) == ("introduction", "")
+
+
+def test_the_corrections_log_says_in_which_version_the_text_was_corrected(
+    session, moderator, make_correction, make_user
+):
+    at_once, _ = make_correction()
+    later, _ = make_correction(quote=QuoteInput("27 were treated"), proposed_text="29 were treated")
+    never, _ = make_correction(quote=QuoteInput("3 people"), proposed_text="three people")
+    for correction in (at_once, later, never):
+        decisions.accept(
+            session,
+            moderator,
+            correction.id,
+            update_text="Fixed.",
+            apply_text=correction is at_once,
+            expected_version=correction.version,
+        )  # versions 2, 3, 4
+    author = make_user("author@example.org", Role.AUTHOR)
+    draft = drafts.open_draft(session, author, "demo")
+    draft = suggestions.apply_suggestion(session, author, "demo", later.id, draft.version)
+    drafts.publish_draft(session, author, "demo", "Applied the hospital figure", draft.version)
+
+    log = {e.quote: e for e in record.corrections_log(session, "demo").entries}
+
+    assert (log["412 homes"].revision_number, log["412 homes"].applied_revision_number) == (2, 2)
+    assert (
+        log["27 were treated"].revision_number,
+        log["27 were treated"].applied_revision_number,
+    ) == (
+        3,
+        5,
+    )
+    assert (log["3 people"].applied_revision_number, log["3 people"].text_applied) == (None, False)
 
 
 def test_the_corrections_log_of_an_article_without_any_is_empty(session, demo_article):
