@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from corrections.cli_accounts import create_token_command
+from corrections.cli_articles import set_moderation_command
 from corrections.cli_outbox import outbox_command, send_outbox_command
 from corrections.cli_portability import export_command, import_json_command
 from corrections.extensions import db
@@ -166,6 +167,7 @@ COMMANDS = (
     outbox_command,
     export_command,
     import_json_command,
+    set_moderation_command,
 )
 
 

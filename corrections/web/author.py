@@ -8,13 +8,22 @@ the section. ``static/editor.js`` adds autosave through ``/author/<slug>/autosav
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from corrections.extensions import db, login_manager
 from corrections.models import Role
-from corrections.services import author_revisions, drafts, editor, suggestions
+from corrections.services import article_settings, author_revisions, drafts, editor, suggestions
 from corrections.services.applied_fixes import UndoesCorrection
 from corrections.services.draft_conflicts import DraftConflict, RebaseResult
 from corrections.services.draft_rules import OPS, DraftSection, apply_op
@@ -26,6 +35,7 @@ from corrections.web.author_forms import (
     DiscardForm,
     EditorForm,
     MinorForm,
+    ModerationModeForm,
     UploadForm,
     VersionForm,
     parse_op,
@@ -54,6 +64,7 @@ def render_editor(
     posted: list[DraftSection] | None = None,
     summary: str | None = None,
     upload_error: ServiceError | None = None,
+    settings_error: ServiceError | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     """The editor; ``posted`` re-shows sections the author sent when they could not be saved."""
@@ -70,8 +81,12 @@ def render_editor(
         discard_form=DiscardForm(formdata=None),
         minor_form=MinorForm(formdata=None),
         upload_form=UploadForm(formdata=None),
+        moderation_form=ModerationModeForm(formdata=None),
+        site_mode=current_app.config["CORRECTIONS_MODERATION_MODE"],
+        mode_words=article_settings.MODE_WORDS,
         error=error,
         upload_error=upload_error,
+        settings_error=settings_error,
         diff_html=render_word_diff_html,
     ), status
 
@@ -226,6 +241,24 @@ def minor(slug: str, number: int) -> ResponseReturnValue:
         else f"Version {number} is listed in the public history again."
     )
     return redirect(url_for("author.edit", slug=slug, _anchor="revisions"), 303)
+
+
+@bp.post("/<slug>/moderation")
+def moderation(slug: str) -> ResponseReturnValue:
+    """The article's own moderation mode for new comments, or the site's ("default")."""
+    form = ModerationModeForm()
+    try:
+        if not form.validate_on_submit():
+            raise EXPIRED
+        mode = article_settings.parse_mode(form.mode.data)
+        article = article_settings.set_moderation_mode(db.session, me(), slug, mode)
+    except ServiceError as error:
+        db.session.rollback()
+        return render_editor(slug, settings_error=error, status=error.status)
+    effective = article.moderation_mode or current_app.config["CORRECTIONS_MODERATION_MODE"]
+    source = "" if article.moderation_mode else " (the site's setting)"
+    flash(f"On this article {article_settings.describe(effective)}{source}.")
+    return redirect(url_for("author.edit", slug=slug, _anchor="moderation"), 303)
 
 
 @bp.post("/<slug>/upload")

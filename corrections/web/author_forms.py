@@ -40,6 +40,10 @@ class MinorForm(FlaskForm):
     minor = HiddenField()
 
 
+class ModerationModeForm(FlaskForm):
+    mode = StringField("New comments on this article")
+
+
 class UploadForm(FlaskForm):
     file = FileField("A file in the article format (UTF-8 text, at most 1 MB)")
     summary = StringField("Summary of the changes")

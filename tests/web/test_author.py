@@ -98,6 +98,7 @@ ROUTES = [
     ("post", f"{EDITOR}/discard"),
     ("post", f"{EDITOR}/revisions/1/minor"),
     ("post", f"{EDITOR}/upload"),
+    ("post", f"{EDITOR}/moderation"),
 ]
 
 
@@ -552,3 +553,49 @@ def test_a_draft_started_before_an_upload_shows_the_conflict(author_client, sess
     html = page(author_client)
     assert "Version 2 was published after your draft started from version 1" in html
     assert "WHAT NEXT?" in html and "Take the newer text where I made no change" in html
+
+
+# The article's moderation mode -------------------------------------------------------------------
+
+
+def set_mode(client, mode):
+    fields = hidden_fields(page(client), f"{EDITOR}/moderation")
+    return client.post(f"{EDITOR}/moderation", data={**fields, "mode": mode})
+
+
+def test_the_editor_sets_the_articles_moderation_mode_and_back_to_the_sites(
+    author_client, session, demo_article
+):
+    html = page(author_client)
+    assert 'id="mode-default" name="mode" value="default" checked' in html
+    assert "first-time commenters wait for a moderator (the site's setting)." in html
+
+    response = set_mode(author_client, "pre")
+    assert response.status_code == 303 and response.headers["Location"].endswith("#moderation")
+    html = page(author_client)
+    assert "On this article every new comment waits for a moderator." in html
+    assert 'id="mode-pre" name="mode" value="pre" checked' in html
+    session.expire_all()
+    assert session.get(type(demo_article), demo_article.id).moderation_mode == "pre"
+
+    set_mode(author_client, "default")
+    session.expire_all()
+    assert session.get(type(demo_article), demo_article.id).moderation_mode is None
+    logged = session.scalars(
+        select(ModerationAction.new_status).where(ModerationAction.action == "set_moderation_mode")
+    ).all()
+    assert logged == ["pre", "default"]
+
+
+def test_an_unknown_moderation_mode_is_refused_with_a_message(author_client, session, demo_article):
+    response = set_mode(author_client, "whenever")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="moderation-error"' in html and "is not a moderation mode" in html
+    session.expire_all()
+    assert session.get(type(demo_article), demo_article.id).moderation_mode is None
+
+
+def test_the_moderation_form_without_its_token_is_refused(author_client, demo_article):
+    response = author_client.post(f"{EDITOR}/moderation", data={"mode": "pre"})
+    assert response.status_code == 400
