@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write
-from corrections.models import Revision, Role, User
+from corrections.models import Revision, Role, Update, User
 from corrections.services.articles import ImportResult, import_article
 from corrections.services.audit import record_action
 from corrections.services.draft_store import article_id_of, clean_summary
@@ -23,6 +23,8 @@ def set_minor(
 
     A minor revision stays readable at its own address; only ``is_minor`` ever changes on a
     published revision. Setting the mark it already has changes nothing and logs nothing.
+    A revision that published an update (a correction's, or one added by hand) is never
+    hidden: readers follow the update to its version in the history and the feed.
     """
     author = require_role(actor, Role.AUTHOR)
     begin_write(session)
@@ -35,6 +37,18 @@ def set_minor(
         ).one_or_none()
         if revision is None:
             raise NotFound(f"This article has no version {number}.")
+        if minor and not revision.is_minor:
+            published = session.scalars(
+                select(Update.number)
+                .where(Update.revision_id == revision.id)
+                .order_by(Update.number)
+            ).all()
+            if published:
+                listed = ", ".join(str(n) for n in published)
+                raise Invalid(
+                    f"Version {number} published Update {listed}; a version that publishes an "
+                    "update stays in the public history, so it cannot be marked minor."
+                )
         if revision.is_minor != minor:
             revision.is_minor = minor
             record_action(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corrections.models import Draft, Revision, User
+from corrections.models import Article, Draft, Revision, Update, User
 from corrections.services.articles import ArticleView, list_revisions, read_article
 from corrections.services.draft_conflicts import Meanwhile, meanwhile
 from corrections.services.draft_rules import DraftSection, Look
@@ -25,10 +26,24 @@ class Editor:
     suggestions: dict[str, list[Suggestion]]  # by section key
     revisions: list[Revision]  # newest first
     looks: list[Look]  # what a rebase asked the author to check
+    published_updates: dict[int, list[int]]  # revision id -> the updates it published
 
     @property
     def next_number(self) -> int:
         return self.latest.latest_number + 1
+
+
+def updates_by_revision(session: Session, slug: str) -> dict[int, list[int]]:
+    """Which versions published which updates: those stay in the public history."""
+    found: dict[int, list[int]] = {}
+    for revision_id, number in session.execute(
+        select(Update.revision_id, Update.number)
+        .join(Article, Update.article_id == Article.id)
+        .where(Article.slug == slug)
+        .order_by(Update.number)
+    ):
+        found.setdefault(revision_id, []).append(number)
+    return found
 
 
 def editor(session: Session, actor: User | None, slug: str) -> Editor:
@@ -43,6 +58,7 @@ def editor(session: Session, actor: User | None, slug: str) -> Editor:
         suggestions=suggested_edits(session, actor, slug),
         revisions=list_revisions(session, slug),
         looks=looks_of(draft),
+        published_updates=updates_by_revision(session, slug),
     )
 
 

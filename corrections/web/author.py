@@ -234,7 +234,13 @@ def minor(slug: str, number: int) -> ResponseReturnValue:
     form = MinorForm()
     if not form.validate_on_submit():
         return render_editor(slug, error=EXPIRED, status=400)
-    revision = author_revisions.set_minor(db.session, me(), slug, number, form.minor.data == "1")
+    try:
+        revision = author_revisions.set_minor(
+            db.session, me(), slug, number, form.minor.data == "1"
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        return render_editor(slug, error=error, status=error.status)
     flash(
         f"Version {number} is marked minor: hidden from the public history."
         if revision.is_minor

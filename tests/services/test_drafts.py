@@ -580,6 +580,37 @@ def test_marking_a_revision_minor_and_back_is_audited(session, author):
         author_revisions.set_minor(session, author, "demo", 9, True)
 
 
+@pytest.mark.parametrize("apply_text", [True, False])
+def test_a_version_that_published_an_update_cannot_be_hidden(
+    session, author, make_user, make_correction, apply_text
+):
+    accept_412(session, make_user, make_correction, apply_text=apply_text)  # version 2
+    with pytest.raises(Invalid, match="Version 2 published Update 1; a version that publishes"):
+        author_revisions.set_minor(session, author, "demo", 2, True)
+    session.expire_all()
+    assert not session.get(Revision, 2).is_minor and actions(session, "mark_minor") == []
+
+
+def test_an_update_added_by_hand_or_by_a_file_keeps_its_version_listed(
+    session, author, make_user, demo_text
+):
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    decisions.add_update(session, moderator, "demo", "By hand.")  # version 2
+    with_update = demo_text + "\nBy hand.\n\nUpdate 2, 16 October 2025: From a file.\n"
+    author_revisions.upload_revision(session, author, "demo", with_update.encode(), "File")
+    for number in (2, 3):
+        with pytest.raises(Invalid, match=f"Version {number} published Update {number - 1}"):
+            author_revisions.set_minor(session, author, "demo", number, True)
+
+
+def test_a_version_already_minor_can_always_be_listed_again(session, author, make_user):
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    published = decisions.add_update(session, moderator, "demo", "By hand.")
+    published.revision.is_minor = True  # marked before the rule existed
+    session.commit()
+    assert author_revisions.set_minor(session, author, "demo", 2, False).is_minor is False
+
+
 # Uploads ------------------------------------------------------------------------------------------
 
 

@@ -503,6 +503,28 @@ def test_marking_a_version_minor_and_back(author_client, session):
     assert logged == ["mark_minor", "unmark_minor"]
 
 
+def test_a_version_that_published_an_update_has_no_minor_button_and_is_refused(
+    author_client, session, make_user, make_correction
+):
+    accept(session, make_user, make_correction)  # version 2 published Update 1
+    html = page(author_client)
+    assert "Listed: it published Update 1" in html
+    assert f'action="{EDITOR}/revisions/2/minor"' not in html
+    fields = hidden_fields(html, f"{EDITOR}/revisions/1/minor")
+    refused = author_client.post(f"{EDITOR}/revisions/2/minor", data={**fields, "minor": "1"})
+    assert refused.status_code == 422
+    assert "Version 2 published Update 1" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert not session.get(Revision, 2).is_minor
+
+
+def test_marking_a_version_that_does_not_exist_is_not_found(author_client):
+    fields = hidden_fields(page(author_client), f"{EDITOR}/revisions/1/minor")
+    response = author_client.post(f"{EDITOR}/revisions/9/minor", data=fields)
+    assert response.status_code == 404
+    assert "This article has no version 9." in response.get_data(as_text=True)
+
+
 def upload(client, data: bytes, name="article.txt", summary="From a file"):
     fields = hidden_fields(page(client), f"{EDITOR}/upload")
     # Encoded in memory: the test client would spool a body over 500 kB to a temporary file
