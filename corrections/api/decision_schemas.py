@@ -9,6 +9,7 @@ from corrections.services.decisions import REJECT_REASONS
 
 VERSION = database_int(
     required=True,
+    strict=True,
     metadata={"description": "The correction's `version` as last read; stale → 409"},
 )
 
@@ -69,7 +70,7 @@ class RejectSchema(ma.Schema):
 
 
 class DuplicateSchema(ma.Schema):
-    duplicate_of = database_int(required=True)
+    duplicate_of = database_int(required=True, strict=True)
     expected_version = VERSION
 
 

@@ -12,6 +12,7 @@ from corrections.text.article_format import MAX_HEADING_CHARS
 
 EXPECTED_VERSION = database_int(
     required=True,
+    strict=True,
     metadata={"description": "The draft's `version` as last read; stale → 409"},
 )
 

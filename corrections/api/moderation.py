@@ -119,14 +119,15 @@ class DecidedCommentSchema(ma.Schema):
 
 class NewBanSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in BanKind]))
-    comment_id = database_int(load_default=None, allow_none=True)
-    user_id = database_int(load_default=None, allow_none=True)
+    comment_id = database_int(load_default=None, allow_none=True, strict=True)
+    user_id = database_int(load_default=None, allow_none=True, strict=True)
     email = ma.fields.String(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=254)
     )
     days = ma.fields.Integer(
         load_default=None,
         allow_none=True,
+        strict=True,
         validate=ma.validate.Range(min=1, max=3650),
         metadata={"description": "How long; null or absent is forever"},
     )

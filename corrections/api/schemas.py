@@ -9,7 +9,11 @@ from corrections.db import DB_INT_MAX
 
 def database_int(*, minimum: int = 1, **kwargs) -> ma.fields.Integer:
     """An id, number or version sent by a client: beyond what an ``INTEGER`` column holds it
-    can name nothing, so it is refused with the field's message (422), never sent to SQL."""
+    can name nothing, so it is refused with the field's message (422), never sent to SQL.
+
+    In a JSON body pass ``strict=True``: only a JSON integer is one (``1.5``, ``"1"`` and
+    ``true`` are refused, not read as 1). Query arguments are strings, so they stay lenient.
+    """
     return ma.fields.Integer(validate=ma.validate.Range(min=minimum, max=DB_INT_MAX), **kwargs)
 
 
