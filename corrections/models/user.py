@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from corrections.db import Base, UTCDateTime, utcnow
@@ -28,6 +28,9 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    # Staff lists (the audit log's "who" filter) read staff only, in name order, never every
+    # reader's account.
+    __table_args__ = (Index("ix_users_role_name", "role", "display_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique constraint is case-insensitive in effect.

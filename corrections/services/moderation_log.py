@@ -146,7 +146,7 @@ def log_screen(
     )
     staff = session.execute(
         select(User.id, User.display_name)
-        .where(User.role != Role.READER)
+        .where(User.role.in_([r for r in Role if r is not Role.READER]))
         .order_by(User.display_name, User.id)
     ).all()
     return LogScreen(page, [(uid, name) for uid, name in staff])
