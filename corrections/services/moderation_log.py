@@ -18,29 +18,6 @@ from corrections.services.users import require_role
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-TARGET_TYPES = ("comment", "correction", "ban", "word_rule", "user")
-KNOWN_ACTIONS = (
-    "comment_approved",
-    "comment_rejected",
-    "comment_spam",
-    "comment_deleted",
-    "comment_flags_dismissed",
-    "ban_created",
-    "ban_lifted",
-    "word_added",
-    "word_removed",
-    "accept",
-    "reject",
-    "duplicate",
-    "needs_info",
-    "reopen",
-    "add_update",
-    "correction_withdrawn",
-    "correction_info_given",
-    "set_role",
-    "disable_user",
-    "enable_user",
-)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from corrections.db import database_int
 from corrections.extensions import db
-from corrections.services import bans, moderation_log, word_lists
+from corrections.services import audit, bans, moderation_log, word_lists
 from corrections.services.errors import Conflict, Invalid, ServiceError
 from corrections.web.auth import me
 from corrections.web.moderation import bp
@@ -142,6 +142,6 @@ def log() -> ResponseReturnValue:
         screen=screen,
         filters=filters,
         filter_query={k: v for k, v in filters.items() if v is not None},
-        target_types=moderation_log.TARGET_TYPES,
-        known_actions=moderation_log.KNOWN_ACTIONS,
+        target_types=audit.TARGET_TYPES,
+        known_actions=audit.KNOWN_ACTIONS,
     )

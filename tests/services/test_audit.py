@@ -24,7 +24,7 @@ def test_an_action_is_committed_with_the_change_it_describes(session, make_user)
 
 
 def test_an_action_rolled_back_with_its_change_leaves_no_row(session):
-    record_action(session, actor=None, action="note", target_type="user", target_id=1)
+    record_action(session, actor=None, action="set_role", target_type="user", target_id=1)
     session.rollback()
     assert count(session) == 0
 
@@ -86,6 +86,14 @@ def test_other_tables_are_still_updated_and_deleted_in_bulk(session, entry, make
     session.commit()
     assert session.get(User, reader.id, populate_existing=True).display_name == "Rita"
     entry_count = count(session)
-    record_action(session, actor=None, action="note", target_type="user", target_id=1)
+    record_action(session, actor=None, action="set_role", target_type="user", target_id=1)
     session.commit()
     assert count(session) == entry_count + 1  # and adding to the log still works
+
+
+def test_an_action_the_log_filters_do_not_know_is_refused(session, make_user):
+    user = make_user()
+    with pytest.raises(ValueError, match="unknown audit action"):
+        record_action(session, actor=user, action="made_up", target_type="comment", target_id=1)
+    with pytest.raises(ValueError, match="unknown audit action"):
+        record_action(session, actor=user, action="publish", target_type="planet", target_id=1)
