@@ -95,3 +95,8 @@ class TrackedCorrectionSchema(ma.Schema):
     revision = ma.fields.Integer(
         required=True, allow_none=True, metadata={"description": "The version that published it"}
     )
+    applied_in = ma.fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The version whose text carries the fix, once applied"},
+    )

@@ -112,4 +112,5 @@ def track(public_id: str):
         "info_request": c.info_request,
         "update": tracked.update_number,
         "revision": tracked.revision_number,
+        "applied_in": c.applied_revision.number if c.applied_revision is not None else None,
     }

@@ -6,7 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
-from corrections.models import Correction, CorrectionStatus
+from corrections.models import Correction, CorrectionStatus, Role
 
 URL = "/api/v1/articles/demo/corrections"
 
@@ -53,6 +53,7 @@ def test_a_correction_is_accepted_for_review_with_its_tracking_token(client, dem
         "info_request": None,
         "update": None,
         "revision": None,
+        "applied_in": None,
     }
 
 
@@ -65,6 +66,27 @@ def test_the_status_shows_the_decision(client, session, make_correction):
     data = client.get(f"/api/v1/corrections/{correction.public_id}", headers=bearer(token))
     assert data.get_json()["status"] == "rejected"
     assert data.get_json()["decision_note"] == "The source says 412."
+
+
+def test_an_accepted_and_applied_correction_says_where_and_in_which_version(
+    client, session, make_correction, make_user
+):
+    from corrections.services import decisions
+
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    correction, token = make_correction()
+    decisions.accept(
+        session,
+        moderator,
+        correction.id,
+        update_text="An earlier version said 412 homes; it is 415.",
+        apply_text=True,
+        expected_version=correction.version,
+    )
+    data = client.get(f"/api/v1/corrections/{correction.public_id}", headers=bearer(token))
+    found = data.get_json()
+    assert (found["status"], found["update"], found["revision"]) == ("accepted", 1, 2)
+    assert found["applied_in"] == 2
 
 
 @pytest.mark.parametrize(
