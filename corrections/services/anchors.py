@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from corrections.models import Anchor, Article, Revision
-from corrections.services.articles import SectionView, latest_section_view
+from corrections.services.articles import (
+    SectionView,
+    latest_section_view,
+    readable_section_view,
+)
 from corrections.services.errors import Invalid
 from corrections.text.anchoring import QuoteError, find_quote
 
@@ -27,6 +31,11 @@ class SectionTarget:
     revision: Revision
     section: SectionView
 
+    @property
+    def is_latest(self) -> bool:
+        """False for a section a later version left out (its thread is read-only)."""
+        return self.revision.id == self.article.current_revision_id
+
 
 def latest_section(session: Session, slug: str, key: str) -> SectionTarget:
     """The section ``key`` of the latest revision (NotFound if the article or it is missing).
@@ -34,6 +43,12 @@ def latest_section(session: Session, slug: str, key: str) -> SectionTarget:
     Every comment and correction posted goes through here: it reads that one section, not
     the whole article with its updates."""
     return SectionTarget(*latest_section_view(session, slug, key))
+
+
+def readable_section(session: Session, slug: str, key: str) -> SectionTarget:
+    """The section ``key`` to read its thread: from the latest revision, or from the last
+    one that had it when a later version left it out."""
+    return SectionTarget(*readable_section_view(session, slug, key))
 
 
 def make_anchor(session: Session, target: SectionTarget, quote: QuoteInput) -> Anchor:

@@ -349,6 +349,35 @@ def latest_section_view(
     return article, revision, SectionView(*row)
 
 
+def readable_section_view(
+    session: Session, slug: str, key: str
+) -> tuple[Article, Revision, SectionView]:
+    """The section ``key`` as the latest revision has it, or, for a section a later version
+    left out, as the last revision that had it: its thread stays readable either way."""
+    article = get_article(session, slug)
+    row = session.execute(
+        select(
+            Revision,
+            RevisionSection.section_id,
+            Section.key,
+            SectionText.heading,
+            Section.kind,
+            SectionText.body,
+        )
+        .join(RevisionSection, RevisionSection.revision_id == Revision.id)
+        .join(Section, Section.id == RevisionSection.section_id)
+        .join(SectionText, SectionText.id == RevisionSection.text_id)
+        .where(Revision.article_id == article.id, Section.article_id == article.id)
+        .where(Section.key == key)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"{article.title!r} has no section {key!r} in any version.")
+    revision, *section = row
+    return article, revision, SectionView(*section)
+
+
 def list_revisions(session: Session, slug: str, *, include_minor: bool = True) -> list[Revision]:
     article = get_article(session, slug)
     query = (

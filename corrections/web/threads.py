@@ -11,7 +11,7 @@ from corrections.errors import handle_http_exception
 from corrections.extensions import db, limiter
 from corrections.models import CommentStatus
 from corrections.services import comments, threads
-from corrections.services.anchors import QuoteInput, latest_section
+from corrections.services.anchors import QuoteInput, latest_section, readable_section
 from corrections.services.errors import Conflict, Invalid, ServiceError
 from corrections.web import own_comments
 from corrections.web.protection import client_submitter, idempotency_key, reporter_key
@@ -134,7 +134,7 @@ def too_many(error: HTTPException):
 
 @bp.get("/a/<slug>/s/<key>/comments")
 def page(slug: str, key: str):
-    target = latest_section(db.session, slug, key)
+    target = readable_section(db.session, slug, key)
     after = request.args.get("after", type=database_int)
     thread = threads.thread_page(
         db.session, target.section.section_id, after=after, viewer=viewer()

@@ -64,3 +64,28 @@ def test_a_removed_section_without_published_comments_is_not_listed(
     dropped = demo_text[:start] + demo_text[demo_text.index("A LONGER VIEW") :]
     articles.import_article(session, dropped, slug="demo", new_revision=True)
     assert BLOCK not in client.get("/a/demo").get_data(as_text=True)
+
+
+def test_the_whole_thread_of_a_section_no_longer_in_the_article_stays_readable(
+    app, client, session, demo_article, demo_text
+):
+    from tests.web.test_reader import add_comments
+
+    add_comments(session, demo_article, 6 * 60)  # 60 on every section, what-now among them
+    articles.import_article(
+        session, demo_text.replace("WHAT NOW?", "WHAT NEXT?"), slug="demo", new_revision=True
+    )
+
+    first = client.get("/a/demo/s/what-now/comments")
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert "This section is no longer in the article" in html
+    assert 'href="/a/demo/v/1#s-what-now">← Back to version 1</a>' in html
+    assert "Reply" not in html  # read, not answered
+    more = html.split('class="show-more" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(more)
+    assert second.status_code == 200
+    assert "No more comments." not in second.get_data(as_text=True)
+    # answering it is refused, as posting to any section the latest version lacks
+    assert client.get("/a/demo/s/what-now/reply/1").status_code == 404
+    assert client.get("/a/demo/s/never-was/comments").status_code == 404
