@@ -30,6 +30,7 @@ from corrections.services.abuse import Submitter
 from corrections.services.anchors import QuoteInput, latest_section
 from corrections.services.errors import Invalid
 from corrections.services.hashing import network_hash
+from corrections.web import caching
 from corrections.web.protection import idempotency_key
 from corrections.web.threads import comment_submission_limit
 
@@ -80,11 +81,19 @@ def _submitter(user: User | None, name: str, email: str | None) -> Submitter:
 @blp.get("/articles/<slug>/sections/<key>/comments")
 @blp.arguments(CommentQuerySchema, location="query")
 @blp.response(200, CommentPageSchema)
+@blp.alt_response(304, description="Not modified: the If-None-Match validator still holds")
 @blp.alt_response(404, schema=ErrorSchema)
 def list_comments(args: dict[str, Any], slug: str, key: str):
     """Published comments of a section, oldest first, 50 at a time (``next`` is the cursor)."""
     after = _cursor(args["after"])
     target = latest_section(db.session, slug, key)
+    section_id = target.section.section_id
+    # Public and the same for everyone: a validator of the section's visible comments.
+    state = ["api-thread", section_id, args["limit"], after]
+    etag = caching.etag_of(state + list(threads.thread_state(db.session, section_id=section_id)))
+    unchanged = caching.not_modified(etag, private=False)
+    if unchanged is not None:
+        return unchanged
     page = threads.thread_page(
         db.session,
         target.section.section_id,
@@ -92,10 +101,11 @@ def list_comments(args: dict[str, Any], slug: str, key: str):
         limit=args["limit"],
         published_only=True,
     )
-    return {
+    payload = {
         "comments": [comment_payload(c) for c in page.comments],
         "next": str(page.next_after) if page.next_after else None,
     }
+    return payload, 200, caching.validator_headers(etag, private=False)
 
 
 @blp.post("/articles/<slug>/sections/<key>/comments")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from flask import Response, request, session
 from flask_login import current_user
+from werkzeug.http import quote_etag
 
 from corrections.web import own_comments
 
@@ -49,9 +50,18 @@ def not_modified(etag: str, *, private: bool) -> Response | None:
     return None
 
 
+def validator_headers(etag: str, *, private: bool) -> dict[str, str]:
+    """The headers of a response that carries ``etag``: revalidate every time (cheap with
+    the validator, and never stale)."""
+    return {
+        "ETag": quote_etag(etag),
+        "Cache-Control": ("private" if private else "public") + ", no-cache",
+        "Vary": "Cookie",
+    }
+
+
 def stamp(response: Response, etag: str, *, private: bool) -> Response:
-    response.set_etag(etag)
-    # Revalidate every time: cheap with the validator, and never stale.
-    response.headers["Cache-Control"] = ("private" if private else "public") + ", no-cache"
-    response.vary.add("Cookie")
+    headers = validator_headers(etag, private=private)
+    response.vary.add(headers.pop("Vary"))
+    response.headers.update(headers)
     return response

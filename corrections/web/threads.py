@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -13,7 +22,7 @@ from corrections.models import CommentStatus
 from corrections.services import comments, threads
 from corrections.services.anchors import QuoteInput, latest_section, readable_section
 from corrections.services.errors import Conflict, Invalid, ServiceError
-from corrections.web import own_comments
+from corrections.web import caching, own_comments
 from corrections.web.protection import client_submitter, idempotency_key, reporter_key
 from corrections.web.reader import render_article
 from corrections.web.thread_forms import CommentForm, DeleteForm, EditForm, FlagForm
@@ -136,10 +145,20 @@ def too_many(error: HTTPException):
 def page(slug: str, key: str):
     target = readable_section(db.session, slug, key)
     after = request.args.get("after", type=database_int)
-    thread = threads.thread_page(
-        db.session, target.section.section_id, after=after, viewer=viewer()
+    me = viewer()
+    section_id = target.section.section_id
+    # As for the article page: answered 304 before the thread is read when nothing changed.
+    state: list[object] = ["thread", section_id, target.revision.id, after]
+    state += threads.thread_state(db.session, section_id=section_id)
+    state += threads.still_editable(db.session, target.article.id, me)
+    unchanged = caching.not_modified(caching.etag_of(state + caching.viewer_parts()), private=True)
+    if unchanged is not None:
+        return unchanged
+    thread = threads.thread_page(db.session, section_id, after=after, viewer=me)
+    response = make_response(
+        render_template("threads/page.html", target=target, thread=thread, after=after)
     )
-    return render_template("threads/page.html", target=target, thread=thread, after=after)
+    return caching.stamp(response, caching.etag_of(state + caching.viewer_parts()), private=True)
 
 
 @bp.get("/a/<slug>/s/<key>/reply/<int:comment_id>")

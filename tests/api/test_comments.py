@@ -186,3 +186,28 @@ def test_a_reply_with_a_whole_parent_id_is_posted(client, session, demo_article,
     assert reply.status_code == 201
     assert reply.get_json()["comment"]["parent_id"] == parent["comment"]["id"]
     assert client.get(URL + "?limit=1&after=0").status_code == 200  # query strings still parse
+
+
+def test_a_thread_answers_304_until_a_comment_is_published_or_taken_down(
+    client, session, demo_article, post_mode, make_user
+):
+    from corrections.services import moderation
+
+    first = client.post(URL, json={"body": "First", "author_name": "Ann"}).get_json()
+    listed = client.get(URL)
+    etag = listed.headers["ETag"]
+    assert listed.headers["Cache-Control"] == "public, no-cache"
+    again = client.get(URL, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    # another page of the same thread is another validator
+    assert client.get(URL + "?limit=1", headers={"If-None-Match": etag}).status_code == 200
+
+    client.post(URL, json={"body": "Second", "author_name": "Bo"})
+    published = client.get(URL, headers={"If-None-Match": etag})
+    assert published.status_code == 200 and len(published.get_json()["comments"]) == 2
+    etag = published.headers["ETag"]
+
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    moderation.reject_comment(session, moderator, first["comment"]["id"], "off_topic")
+    taken_down = client.get(URL, headers={"If-None-Match": etag})
+    assert taken_down.status_code == 200 and len(taken_down.get_json()["comments"]) == 1

@@ -368,3 +368,28 @@ def test_no_id_repeats_on_a_page_with_comments_and_a_refused_form(
     assert refused.status_code == 422
     assert repeated_ids(refused.get_data(as_text=True)) == []
     assert repeated_ids(client.get("/a/demo").get_data(as_text=True)) == []
+
+
+def test_a_thread_page_answers_304_until_a_comment_is_published(app, client, session, demo_article):
+    from corrections.services import comments
+    from corrections.services.abuse import Submitter
+
+    def post(body: str) -> None:
+        comments.post_comment(
+            session,
+            slug="demo",
+            section_key="what-now",
+            body=body,
+            submitter=Submitter(secret="s", name="Bo"),
+            site_mode="post",
+        )
+
+    post("First")
+    first = client.get("/a/demo/s/what-now/comments")
+    etag = first.headers["ETag"]
+    assert "private" in first.headers["Cache-Control"]
+    again = client.get("/a/demo/s/what-now/comments", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    post("Second")
+    changed = client.get("/a/demo/s/what-now/comments", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Second" in changed.get_data(as_text=True)
