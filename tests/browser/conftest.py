@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from corrections import create_app
-from corrections.cli import DEMO_SLUG, load_demo
-from corrections.extensions import db
+from corrections.cli import DEMO_SLUG
+from tests.browser.helpers import new_page
+from tests.browser.live import LiveServer, serve
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,47 +56,6 @@ def browser(chromium_path: str):
         browser.close()
 
 
-class LiveServer:
-    def __init__(self, app: Flask, url: str, passwords: dict[str, str]) -> None:
-        self.app = app
-        self.url = url
-        self.passwords = passwords
-
-    def __call__(self, path: str = "/") -> str:
-        return self.url + path
-
-
-@contextmanager
-def serve(tmp_path: Path) -> Iterator[LiveServer]:
-    """The app on a fresh SQLite file with the demo article and accounts, on a free port."""
-    instance = tmp_path / "instance"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-            "RATELIMIT_ENABLED": False,
-            "FORM_MIN_SECONDS": 0,
-        },
-        instance_path=str(instance),
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo(app)
-        from corrections.cli import demo_passwords
-
-        passwords, _ = demo_passwords(app.instance_path)
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", passwords)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server of this test's own: it may change anything."""
@@ -118,26 +72,10 @@ def reading_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context per test; dialogs and console errors are recorded, since a
-    dialog opening means a script ran that should not have."""
+    """A fresh browser context per test; dialogs, console errors and page errors are recorded
+    (helpers.watch), since a dialog opening means a script ran that should not have."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # Generous: CI machines are small and busy; a slow answer is not a failure here.
-    context.set_default_timeout(20_000)
-    expect.set_options(timeout=20_000)
-    page = context.new_page()
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.console_errors = []  # type: ignore[attr-defined]
-
-    def on_dialog(dialog) -> None:
-        page.dialogs.append(dialog.message)  # type: ignore[attr-defined]
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),  # type: ignore[attr-defined]
-    )
-    yield page
+    yield new_page(context)
     context.close()
 
 
