@@ -19,11 +19,13 @@ def watch(page: Page) -> Page:
         page.dialogs.append(dialog.message)  # type: ignore[attr-defined]
         dialog.dismiss()
 
+    def on_console(message) -> None:
+        # Where no page names the icon (the feed's XML view), Chromium asks for /favicon.ico.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            page.console_errors.append(message.text)  # type: ignore[attr-defined]
+
     page.on("dialog", on_dialog)
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),  # type: ignore[attr-defined]
-    )
+    page.on("console", on_console)
     page.on("pageerror", lambda error: page.page_errors.append(str(error)))  # type: ignore[attr-defined]
     return page
 

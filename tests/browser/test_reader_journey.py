@@ -166,3 +166,13 @@ def test_quoted_words_are_marked_and_can_be_quoted_again(page: Page, live_server
     expect(page.locator("#s-what-happened [data-quote-field]")).to_have_value(
         "recorded 118 millimetres of rain at Ashcombe Moor"
     )
+
+
+def test_escape_puts_the_offer_for_selected_words_away(page: Page, demo_url: str):
+    page.goto(demo_url)
+    select_text(page, "what-now", "1,300 homes")
+    toolbar = page.get_by_role("toolbar", name="Selected words")
+    expect(toolbar).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(toolbar).to_be_hidden()
+    assert page.evaluate("window.getSelection().toString()") == "1,300 homes"
