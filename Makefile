@@ -1,6 +1,7 @@
 # make run   - create the virtual environment, install, migrate, load the demo, serve on :5000
 # make test  - install what the tests need, lint, run the tests on SQLite and on PostgreSQL
 # make bench - this service against Isso 0.14 under gunicorn, same settings (docs/performance.md)
+# make messages - re-extract the translatable text and update translations/*/messages.po
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,8 +10,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?=
 PG_URL := postgresql://postgres@127.0.0.1:5432/test
+# The compiled catalogs (not in git): every target that runs the app depends on them.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+# Keywords beyond gettext's own; tests/test_i18n.py extracts with the same.
+BABEL_KEYWORDS := -k _l -k lazy_gettext
 
-.PHONY: run serve test test-sqlite test-postgres lint format clean bench
+.PHONY: run serve test test-sqlite test-postgres lint format clean bench catalogs messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -19,13 +24,28 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel -q compile -d translations
 	@touch $@
+
+catalogs: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
+
+# After changing text in the code or the templates: re-extract, merge into every catalog
+# (new text arrives untranslated or fuzzy, and tests/test_i18n.py fails until it is
+# translated), and compile.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --add-location=file --sort-by-file \
+	  --project corrections --copyright-holder "corrections" -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --ignore-obsolete
+	$(BIN)/pybabel -q compile -d translations
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	@touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/corrections demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
@@ -33,7 +53,7 @@ run: $(VENV)/.installed
 
 # Production serving with gunicorn (gunicorn.conf.py): needs SECRET_KEY, and DATABASE_URL for
 # more than one worker. Workers: WEB_CONCURRENCY; address: BIND (default 127.0.0.1:8000).
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(CATALOGS)
 	CORRECTIONS_ENV=production $(BIN)/flask --app wsgi db upgrade
 	CORRECTIONS_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py
 
@@ -43,12 +63,12 @@ lint: $(VENV)/.installed-test
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed-test
+test-sqlite: $(VENV)/.installed-test $(CATALOGS)
 	@echo "== tests on SQLite"
 	TEST_DATABASE_URL= $(BIN)/pytest
 
 # PostgreSQL runs when TEST_DATABASE_URL names it, or when a server answers on 127.0.0.1:5432.
-test-postgres: $(VENV)/.installed-test
+test-postgres: $(VENV)/.installed-test $(CATALOGS)
 	@url="$(TEST_DATABASE_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "== PostgreSQL: no server at 127.0.0.1:5432 and TEST_DATABASE_URL unset; skipped"; \
@@ -58,7 +78,7 @@ test-postgres: $(VENV)/.installed-test
 # from PyPI) and its servers itself; wrk from Debian when it can be installed, else the
 # bench's own Python load generator. Not part of `make test` (its smoke mode is).
 # BENCH_SECONDS (per measure, 10), BENCH_ROUNDS (3), BENCH_WORKERS (2), BENCH_CONNECTIONS.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(CATALOGS)
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "== installing wrk"; \

@@ -27,6 +27,7 @@ from types import FrameType
 from bench import data as bench_data
 from bench import load, measures, peer, report
 from bench.servers import HOST, Server, ServerSet, free_port
+from corrections.i18n import compile_catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -134,6 +135,7 @@ def run_measures(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    compile_catalogs()  # the servers refuse to start without them (they are not in git)
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     (work / "instance").mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from corrections import config as settings
 from corrections.db import end_sessions_safely, install_sqlite_behaviour
-from corrections.extensions import csrf, db, limiter, login_manager, migrate
+from corrections.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,14 @@ def create_app(
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    from corrections import i18n
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(i18n.TRANSLATIONS),
+    )
+    i18n.register(app)
     with app.app_context():
         install_sqlite_behaviour(db.engine)
 

@@ -20,6 +20,8 @@ ENVIRONMENTS = ("development", "production")
 _ORIGIN = r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?"
 _FRAME_ANCESTORS = re.compile(rf"'none'|(?:'self'|{_ORIGIN})(?: +(?:'self'|{_ORIGIN}))*")
 MODERATION_MODES = ("pre", "post", "first-time")
+# The languages the site speaks (translations/<code>/); English is the source language.
+LOCALES = ("en", "de")
 # Where people reach the site, for the links in emails: scheme, host, optional port and path.
 _PUBLIC_URL = re.compile(
     r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
@@ -76,6 +78,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": None,
         "CORRECTIONS_MODERATION_MODE": "first-time",
+        # The language of emails, and of pages for readers whose browser asks for none we have.
+        "CORRECTIONS_DEFAULT_LOCALE": "en",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -122,6 +126,10 @@ def from_environment() -> dict[str, Any]:
     if "CORRECTIONS_MODERATION_MODE" in os.environ:
         found["CORRECTIONS_MODERATION_MODE"] = _env_choice(
             "CORRECTIONS_MODERATION_MODE", "first-time", MODERATION_MODES
+        )
+    if "CORRECTIONS_DEFAULT_LOCALE" in os.environ:
+        found["CORRECTIONS_DEFAULT_LOCALE"] = _env_choice(
+            "CORRECTIONS_DEFAULT_LOCALE", "en", LOCALES
         )
     if "RATELIMIT_ENABLED" in os.environ:
         found["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
@@ -203,6 +211,13 @@ def validate(app: Flask) -> None:
         raise ConfigError(
             f"CORRECTIONS_MODERATION_MODE must be one of {', '.join(MODERATION_MODES)}"
         )
+    if config["CORRECTIONS_DEFAULT_LOCALE"] not in LOCALES:
+        raise ConfigError(
+            f"CORRECTIONS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "
+            f"not {config['CORRECTIONS_DEFAULT_LOCALE']!r}"
+        )
+    # Flask-Babel's own setting follows ours (a default for requests that ask for none).
+    config["BABEL_DEFAULT_LOCALE"] = config["CORRECTIONS_DEFAULT_LOCALE"]
     if not _FRAME_ANCESTORS.fullmatch(config["FRAME_ANCESTORS"]):
         raise ConfigError(
             "FRAME_ANCESTORS must be 'none', 'self' or origins separated by spaces "

@@ -1,5 +1,6 @@
 """Flask extensions, created once and unbound; ``create_app`` binds them with ``init_app``."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +14,7 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 
 # The client address is already corrected by ProxyFix (TRUSTED_PROXIES) when behind a proxy.
 limiter = Limiter(key_func=get_remote_address)

@@ -20,6 +20,7 @@ from corrections import create_app
 from corrections.config import normalize_database_url
 from corrections.db import Base
 from corrections.extensions import db
+from corrections.i18n import compile_catalogs
 from corrections.models import Role, User
 from corrections.services import articles, users
 
@@ -33,6 +34,14 @@ TEST_PASSWORD = "correct horse battery"
 
 def pytest_report_header() -> str:
     return f"database backend: {BACKEND}" + (f" ({POSTGRES_URL})" if POSTGRES_URL else "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """The app refuses to start without compiled catalogs (not in git; `make` builds them):
+    compile any that are missing or older than their .po, for pytest run on its own, and for
+    the gunicorn servers of tests/live."""
+    compile_catalogs()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from corrections.web import (
     corrections,
     filters,
     health,
+    language,
     moderate_corrections,
     moderation,
     reader,
@@ -19,6 +20,7 @@ from corrections.web import (
     security,
     session_user,
     threads,
+    vocabulary,
 )
 
 
@@ -26,8 +28,10 @@ def register(app: Flask) -> None:
     converters.register(app)
     session_user.register(app)
     filters.register(app)
+    vocabulary.register(app)
     security.register(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(language.bp)
     app.register_blueprint(reader.bp)
     app.register_blueprint(record.bp)
     app.register_blueprint(threads.bp)

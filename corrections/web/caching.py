@@ -15,6 +15,7 @@ from flask import Response, request, session
 from flask_login import current_user
 from werkzeug.http import quote_etag
 
+from corrections.i18n import current_locale
 from corrections.web import own_comments
 
 
@@ -24,13 +25,15 @@ def etag_of(parts: Iterable[object]) -> str:
 
 
 def viewer_parts() -> list[object]:
-    """What makes a page personal: without these, one reader's forms could reach another."""
+    """What makes a page personal: without these, one reader's forms could reach another, or
+    a page cached in one language be shown in another."""
     user = (
         f"{current_user.id}:{current_user.session_version}"
         if current_user.is_authenticated
         else "-"
     )
     return [
+        current_locale(),
         user,
         sorted(own_comments.read()),
         session.get("csrf_token", ""),

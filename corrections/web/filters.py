@@ -1,19 +1,22 @@
-"""Template filters: dates as newsrooms write them, paragraphs of plain text."""
+"""Template filters: dates and numbers for the reader's language, paragraphs of plain text."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from flask import Flask
 from markupsafe import Markup
 
-from corrections.text.article_format import format_date
+from corrections.i18n import long_date, number
+from corrections.services.moderation_queue import COUNT_CAP, Count
 from corrections.text.highlight import Mark, marked_paragraphs
 
 
-def long_date(value: datetime) -> str:
-    return format_date(value.date())
+def count(value: Count | int) -> str:
+    """A count for people: "1,000" / "1.000"; a capped count reads "1,000+"."""
+    if isinstance(value, Count):
+        return number(COUNT_CAP) + "+" if value.capped else number(value.value)
+    return number(value)
 
 
 def paragraphs(text: str, marks: Iterable[Mark] = ()) -> Markup:
@@ -29,6 +32,8 @@ def paragraphs(text: str, marks: Iterable[Mark] = ()) -> Markup:
 
 def register(app: Flask) -> None:
     app.add_template_filter(long_date)
+    app.add_template_filter(number)
+    app.add_template_filter(count)
     app.add_template_filter(paragraphs)
     # Lets templates link to an area only when it is installed ("x" in url_endpoints).
     app.context_processor(lambda: {"url_endpoints": app.view_functions})
