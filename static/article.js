@@ -1,11 +1,18 @@
 // Progressive enhancement for the article page; every form works without it.
 // Selecting words in a section offers "Comment on this" and "Suggest a correction"
 // with the quote (and a little context either side) filled in.
+// Its words come from the page, in the page's language (data-js-strings, JSON).
 (function () {
   "use strict";
   var CONTEXT = 32;
   var toolbar = null;
   var current = null;
+  var words = {};
+
+  function readWords() {
+    var holder = document.querySelector("[data-js-strings]");
+    try { words = holder ? JSON.parse(holder.getAttribute("data-js-strings")) : {}; } catch (e) { words = {}; }
+  }
 
   function sectionOf(node) {
     var el = node && (node.nodeType === 1 ? node : node.parentElement);
@@ -48,15 +55,15 @@
     toolbar = document.createElement("div");
     toolbar.className = "selection-toolbar";
     toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", "Selected words");
+    toolbar.setAttribute("aria-label", words.toolbar);
     toolbar.hidden = true;
     var comment = document.createElement("button");
     comment.type = "button";
-    comment.textContent = "Comment on this";
+    comment.textContent = words.comment;
     comment.addEventListener("click", onComment);
     var correct = document.createElement("button");
     correct.type = "button";
-    correct.textContent = "Suggest a correction";
+    correct.textContent = words.correct;
     correct.addEventListener("click", onCorrect);
     toolbar.appendChild(comment);
     toolbar.appendChild(correct);
@@ -121,11 +128,16 @@
     if (details) { details.open = true; }
     form.querySelector("[name=parent_id]").value = link.getAttribute("data-reply-to");
     var summary = details && details.querySelector("summary");
-    if (summary) { summary.textContent = "Reply to " + link.getAttribute("data-reply-name"); }
+    if (summary && words.reply_to) {
+      var name = link.getAttribute("data-reply-name");
+      summary.textContent = words.reply_to.replace("%(name)s", function () { return name; });
+    }
     form.querySelector("textarea[name=body]").focus();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    readWords();
+    if (!words.toolbar) { return; }  // no words, no buttons: the page's own links still work
     build();
     document.addEventListener("selectionchange", function () {
       window.clearTimeout(onSelection.timer);

@@ -84,7 +84,7 @@ def test_the_selection_helper_prefills_the_quote_and_its_context(client, demo_ar
 
 def test_the_update_section_explains_where_to_correct_instead(client, demo_article):
     html = client.get("/a/demo/s/update/correct").get_data(as_text=True)
-    assert "suggest the\n    correction on the section it concerns" in html
+    assert "suggest the correction on the section it concerns" in html
     assert 'name="quote"' not in html
 
 
