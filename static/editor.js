@@ -1,9 +1,11 @@
 // Autosave for the author's editor; every button of the editor works without it.
 // About two seconds after the author stops typing, the draft is saved with the version the
 // page last saw. A save from another tab since then (409) stops autosaving, so this tab
-// never overwrites it; the message says to reload.
+// never overwrites it; the message says to reload. Its words come from the page, in the
+// page's language (the status line's data-js-strings, JSON).
 (function () {
   "use strict";
+  var words = {};
   var DELAY = 2000;
   var form = null;
   var status = null;
@@ -19,9 +21,16 @@
     status.className = "editor-status" + (kind ? " editor-status--" + kind : "");
   }
 
-  function clock(iso) {
+  function fill(template, name, value) {
+    // A function, so that "$&" and the like in the value are not read as patterns.
+    return template.replace("%(" + name + ")s", function () { return String(value); });
+  }
+
+  function savedAt(iso) {
     var when = new Date(iso);
-    return isNaN(when.getTime()) ? "" : " at " + when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (isNaN(when.getTime())) { return words.saved; }
+    var lang = document.documentElement.lang || undefined;
+    return fill(words.saved_at, "time", when.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }));
   }
 
   // The draft's version sits in the editor form and in the rebase form; both follow saves.
@@ -38,8 +47,8 @@
 
   function reason(result) {
     if (result.body && result.body.error && result.body.error.message) { return result.body.error.message; }
-    if (result.status === 400) { return "this page has expired; reload it."; }
-    return "the server answered " + result.status + ".";
+    if (result.status === 400) { return words.expired; }
+    return fill(words.status, "status", result.status);
   }
 
   function read(response) {
@@ -67,7 +76,7 @@
     busy = true;
     var data = new FormData(form);
     data.delete("op");
-    say("Saving…");
+    say(words.saving);
     window.fetch(url, {
       method: "POST",
       body: data,
@@ -77,15 +86,15 @@
       if (result.status === 200 && result.body) {
         setVersion(result.body.version);
         setKeys(result.body.keys || []);
-        say("Saved" + clock(result.body.saved_at) + ".", "ok");
+        say(savedAt(result.body.saved_at), "ok");
       } else if (result.status === 409) {
         stopped = true;
-        say("Could not save: " + reason(result) + " Autosave is off in this tab.", "error");
+        say(fill(words.stopped, "reason", reason(result)), "error");
       } else {
-        say("Could not save: " + reason(result), "error");
+        say(fill(words.failed, "reason", reason(result)), "error");
       }
     }, function () {
-      say("Could not save: the server did not answer. Your text is still here; try “Save draft”.", "error");
+      say(words.no_answer, "error");
     }).then(finished);
   }
 
@@ -109,7 +118,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     form = document.getElementById("editor-form");
     status = document.getElementById("editor-status");
-    if (!form || !status || !window.fetch || !window.FormData) { return; }
+    try { words = status ? JSON.parse(status.getAttribute("data-js-strings") || "{}") : {}; } catch (e) { words = {}; }
+    if (!form || !status || !window.fetch || !window.FormData || !words.saving) { return; }
     url = form.getAttribute("data-autosave-url");
     form.addEventListener("input", schedule);
     form.addEventListener("submit", onSubmit);
