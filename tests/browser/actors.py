@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from tests.browser.helpers import focused
+from tests.browser.helpers import FOCUS
 
 MOUSE, NO_SCRIPT, KEYBOARD = "mouse", "no-script", "keyboard"
 HOW = (MOUSE, NO_SCRIPT, KEYBOARD)
@@ -26,8 +26,14 @@ DIRECTION = """el => {
 }"""
 
 
-IN_ITS_GROUP = """el => document.activeElement === el || (
-    document.activeElement.type === "radio" && document.activeElement.name === el.name)"""
+# After a press: whether the target (or, for a group, a radio button of its group) has the
+# focus, and what has it (helpers.FOCUS), in one round trip.
+STEP = f"""(el, group) => {{
+    const active = document.activeElement;
+    const arrived = active === el || (group && active && active.type === "radio"
+        && active.name === el.name);
+    return {{arrived: arrived, focus: ({FOCUS})()}};
+}}"""
 
 # Whether Enter on the element loads another page (the reply link answers in place).
 LOADS_A_PAGE = """el => el.matches(
@@ -48,19 +54,22 @@ class Actor:
     def keyboard(self) -> bool:
         return self.how == KEYBOARD
 
-    def reach(self, target: Locator, arrived: str = "el => el === document.activeElement") -> None:
-        """Tab (or Shift+Tab) to ``target``, checking that each stop is visibly focused."""
+    def reach(self, target: Locator, group: bool = False) -> None:
+        """Tab (or Shift+Tab) to ``target`` (with ``group``, to any radio button of its
+        group), checking that each stop on the way is visibly focused."""
         target.wait_for()
         key = {1: "Tab", -1: "Shift+Tab"}.get(target.evaluate(DIRECTION))
         for _ in range(MAX_TABS):
-            if key is None or target.evaluate(arrived):
+            if key is None:
                 return
             self.page.keyboard.press(key)
-            now = focused(self.page)
-            if now is not None:
-                self.stops.append(now)
-                assert now["visible"], f"the focus is not visible on {now}"
-                assert now["onscreen"], f"the focus is on something unseen: {now}"
+            now = target.evaluate(STEP, group)
+            if now["focus"] is not None:
+                self.stops.append(now["focus"])
+                assert now["focus"]["visible"], f"the focus is not visible on {now['focus']}"
+                assert now["focus"]["onscreen"], f"the focus is on something unseen: {now}"
+            if now["arrived"]:
+                return
         raise AssertionError(f"{MAX_TABS} presses of {key} did not reach {target}")
 
     def click(self, target: Locator) -> None:
@@ -90,7 +99,7 @@ class Actor:
             target.check()
         elif target.get_attribute("type") == "radio":
             # Tab stops once in a group of radio buttons; the arrow keys choose within it.
-            self.reach(target, IN_ITS_GROUP)
+            self.reach(target, group=True)
             for _ in range(MAX_TABS):
                 if target.is_checked():
                     return

@@ -1,6 +1,7 @@
 """A realistic state of the demo article, made through the services: a few comments with quotes
 and replies, one held for moderation and one flagged, a pending correction, and an accepted one
-(so there is version 2 with Update 1, and a comment whose quoted words it replaced).
+(so there is version 2 with Update 1, and a comment whose quoted words it replaced: that
+quote is orphaned, about an earlier version).
 
 Used by the accessibility audits and by ``make screenshots`` (tests/browser/screenshots.py).
 """
@@ -118,7 +119,7 @@ def build(app: Flask) -> Scene:
             app,
             "introduction",
             "3 people were confirmed dead",
-            "4 people were confirmed dead",
+            "4 people had died",
             "The county coroner confirmed a fourth death on Wednesday afternoon.",
             ["https://example.org/coroner-statement", "https://example.net/ashcombe-live"],
             dana,
