@@ -2,6 +2,7 @@
 # make test  - install what the tests need, lint, run the tests on SQLite and on PostgreSQL
 # make bench - this service against Isso 0.14 under gunicorn, same settings (docs/performance.md)
 # make messages - re-extract the translatable text and update translations/*/messages.po
+# make screenshots - the pages in Chromium at 1280 and 390 px, light and dark, into docs/screenshots/
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +16,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 # Keywords beyond gettext's own; tests/test_i18n.py extracts with the same.
 BABEL_KEYWORDS := -k _l -k lazy_gettext
 
-.PHONY: run serve test test-sqlite test-postgres lint format clean bench catalogs messages
+.PHONY: run serve test test-sqlite test-postgres lint format clean bench catalogs messages screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -87,6 +88,12 @@ bench: $(VENV)/.installed $(CATALOGS)
 	    echo "== wrk could not be installed: using the Python load generator"; \
 	  else echo "== no wrk: using the Python load generator"; fi; }
 	$(BIN)/python -m bench.run
+
+# The demo article in a realistic state (tests/browser/scenes.py: comments with quotes and
+# replies, a pending correction, an accepted one), photographed by tests/browser/screenshots.py
+# in Debian's Chromium (CHROMIUM=/usr/bin/chromium) at 1280 and 390 pixels, light and dark.
+screenshots: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

@@ -93,7 +93,7 @@ def _photograph_all(browser, server, scene, out_dir, widths, schemes) -> list[Pa
     for width, height in widths.items():
         for scheme in schemes:
             context = browser.new_context(
-                viewport={"width": width, "height": height}, color_scheme=scheme
+                viewport={"width": width, "height": height}, color_scheme=scheme, locale="en-GB"
             )
             page = new_page(context)
             try:
