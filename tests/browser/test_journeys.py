@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from corrections.cli import DEMO_SLUG
 from corrections.extensions import db
@@ -49,6 +49,7 @@ class Journey:
     """What one run of the journeys has made so far, for the steps after it."""
 
     server: LiveServer
+    browser: Browser
     how: str
     bo_comment: int
     other_correction: int
@@ -63,6 +64,19 @@ class Journey:
         missing = [step for step in steps if step not in self.done]
         if missing:
             pytest.fail(f"this step needs {missing}, which did not finish")
+
+    def actor(self, who: str) -> Actor:
+        """The same person (reader, moderator, author) in the same browser every step."""
+        if who not in self.pages:
+            context = self.browser.new_context(
+                viewport={"width": 1280, "height": 900}, java_script_enabled=self.how != NO_SCRIPT
+            )
+            self.pages[who] = new_page(context)
+        return Actor(self.pages[who], self.how)
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
 
 
 def seed(server: LiveServer) -> tuple[int, int]:
@@ -101,26 +115,11 @@ def journey(request, browser, tmp_path_factory) -> Iterator[Journey]:
     how = request.param
     with serve(tmp_path_factory.mktemp(f"journey-{how}")) as server:
         bo, other = seed(server)
-        journey = Journey(server, how, bo, other)
-        contexts = []
-
-        def page_for(who: str) -> Page:
-            if who not in journey.pages:
-                context = browser.new_context(
-                    viewport={"width": 1280, "height": 900}, java_script_enabled=how != NO_SCRIPT
-                )
-                contexts.append(context)
-                journey.pages[who] = new_page(context)
-            return journey.pages[who]
-
-        journey.page_for = page_for  # type: ignore[attr-defined]
-        yield journey
-        for context in contexts:
-            context.close()
-
-
-def actor(journey: Journey, who: str) -> Actor:
-    return Actor(journey.page_for(who), journey.how)  # type: ignore[attr-defined]
+        journey = Journey(server, browser, how, bo, other)
+        try:
+            yield journey
+        finally:
+            journey.close()
 
 
 def no_trap_on(me: Actor) -> None:
@@ -144,7 +143,7 @@ def comment_id(locator) -> int:
 
 
 def test_1_a_reader_suggests_a_correction_comments_with_a_quote_replies_and_flags(journey):
-    me, server = actor(journey, "reader"), journey.server
+    me, server = journey.actor("reader"), journey.server
     page = me.page
     page.goto(server(ARTICLE))
     no_trap_on(me)
@@ -241,7 +240,7 @@ def test_1_a_reader_suggests_a_correction_comments_with_a_quote_replies_and_flag
 
 def test_2_a_moderator_accepts_rejects_a_comment_and_bans_its_author(journey):
     journey.after("reader")
-    me, server = actor(journey, "moderator"), journey.server
+    me, server = journey.actor("moderator"), journey.server
     page = me.page
     sign_in(me, server, MODERATOR)
     page.goto(server("/moderate"))
@@ -309,7 +308,7 @@ def test_2_a_moderator_accepts_rejects_a_comment_and_bans_its_author(journey):
 
 def test_3_the_reader_sees_version_2_the_update_the_marked_quote_and_the_diff(journey):
     journey.after("reader", "moderator")
-    me, server = actor(journey, "reader"), journey.server
+    me, server = journey.actor("reader"), journey.server
     page = me.page
     page.goto(server(ARTICLE))
     page.reload()
@@ -352,7 +351,7 @@ def test_3_the_reader_sees_version_2_the_update_the_marked_quote_and_the_diff(jo
 
 def test_4_the_author_applies_the_suggested_edit_and_publishes_version_3(journey):
     journey.after("moderator")
-    me, server = actor(journey, "author"), journey.server
+    me, server = journey.actor("author"), journey.server
     page = me.page
     sign_in(me, server, AUTHOR)
     page.goto(server(f"/author/{DEMO_SLUG}"))
