@@ -154,11 +154,14 @@ def test_the_429_page_has_no_serious_accessibility_violations(browser, audited, 
         context.close()
 
 
-def test_the_article_page_has_no_accessibility_violations_at_all(browser, audited):
-    """Not even a moderate one, such as a heading out of order: the introduction has no
-    heading, so its thread's "N comments" starts at the level of a section's heading."""
+@pytest.mark.parametrize("scheme", LIGHT_AND_DARK)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_article_page_has_no_accessibility_violations_at_all(browser, audited, width, scheme):
+    """Not even a moderate one, such as a heading out of order (the introduction has no
+    heading, so its thread's "N comments" would start at the level of a section's heading),
+    on a wide screen and on a phone, where the threads sit on a panel of their own colour."""
     server, _ = audited
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
     page = new_page(context)
     try:
         page.goto(server(ARTICLE))
