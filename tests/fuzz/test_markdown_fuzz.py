@@ -20,6 +20,7 @@ as U+FFFD, never as an exception.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, note
@@ -186,7 +187,8 @@ def assert_safe(html: str) -> None:
             href = values.get("href")
             if href is not None:
                 assert href.startswith(("http://", "https://")), f"href {href!r}"
-                assert "javascript:" not in href.lower().replace("\t", "")
+                # The scheme as a browser reads it ("javascript:" later in a path is inert).
+                assert urlsplit(href).scheme in ("http", "https"), f"href {href!r}"
                 assert not any(ord(ch) < 0x20 or ch in ' "<>' for ch in href), f"href {href!r}"
                 assert values.get("rel") == LINK_REL, html
 
