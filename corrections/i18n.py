@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-import flask_babel
+from babel import dates, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_app_context, has_request_context, request
 from flask_babel import force_locale, get_locale, gettext, lazy_gettext, ngettext
 
 from corrections.config import LOCALES, ConfigError
@@ -47,7 +47,8 @@ DATE_PATTERNS = {"en": "d MMMM y"}
 
 
 def default_locale() -> str:
-    return current_app.config["CORRECTIONS_DEFAULT_LOCALE"]
+    """The site's language; English outside an app (text code used on its own)."""
+    return current_app.config["CORRECTIONS_DEFAULT_LOCALE"] if has_app_context() else "en"
 
 
 def chosen_locale() -> str | None:
@@ -81,13 +82,14 @@ def site_locale() -> Iterator[None]:
 
 def long_date(value: datetime | date) -> str:
     """A date for people, in the request's language: "25 March 2024", "25. März 2024"."""
-    pattern = DATE_PATTERNS.get(current_locale(), "long")
-    return flask_babel.format_date(value, pattern)
+    locale = current_locale()
+    # The date as stored (UTC), as the article file dates its updates.
+    return dates.format_date(value, DATE_PATTERNS.get(locale, "long"), locale=locale)
 
 
 def number(value: int) -> str:
     """A whole number grouped for the reader: "1,000" in English, "1.000" in German."""
-    return flask_babel.format_number(value)
+    return numbers.format_decimal(value, locale=current_locale())
 
 
 def add_vary(response: Response) -> Response:

@@ -16,6 +16,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import Unauthorized
 
 from corrections.extensions import db
+from corrections.i18n import _
 from corrections.models import Role, User
 from corrections.services import tokens
 from corrections.services.users import require_role
@@ -26,7 +27,7 @@ BEARER = [{BEARER_SCHEME: []}]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def unauthorized(message: str, challenge: str) -> Unauthorized:
+def unauthorized(message: object, challenge: str) -> Unauthorized:
     # corrections.errors reads "message" and "headers" from ``data`` for the JSON error.
     error = Unauthorized()
     error.data = {"message": message, "headers": {"WWW-Authenticate": challenge}}  # type: ignore[attr-defined]
@@ -46,13 +47,13 @@ def current_api_user() -> User:
     token = bearer_token()
     if token is None:
         raise unauthorized(
-            "This needs an API token: send 'Authorization: Bearer <token>'.",
+            _("This needs an API token: send 'Authorization: Bearer <token>'."),
             'Bearer realm="corrections"',
         )
     user = tokens.user_for_token(db.session, token)
     if user is None:
         raise unauthorized(
-            "The API token is not valid: it may be mistyped, revoked, or its account disabled.",
+            _("The API token is not valid: it may be mistyped, revoked, or its account disabled."),
             'Bearer realm="corrections", error="invalid_token"',
         )
     g.api_user = user

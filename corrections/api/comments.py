@@ -24,6 +24,7 @@ from corrections.api.schemas import (
 )
 from corrections.db import database_int
 from corrections.extensions import db
+from corrections.i18n import _
 from corrections.models import Comment, User
 from corrections.services import comments, threads
 from corrections.services.abuse import Submitter
@@ -63,7 +64,7 @@ def _cursor(after: str | None) -> int | None:
     except ValueError as exc:
         # Not only letters: "²" passes str.isdigit(), and 10**23 fits no id column.
         raise Invalid(
-            "The cursor is not valid.", fields={"after": ["Use the 'next' value."]}
+            _("The cursor is not valid."), fields={"after": [_("Use the 'next' value.")]}
         ) from exc
 
 

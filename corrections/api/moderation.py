@@ -17,6 +17,7 @@ from corrections.api.auth import BEARER, current_api_user, require_api_role
 from corrections.api.parsing import Blueprint
 from corrections.api.schemas import ErrorSchema, database_int
 from corrections.extensions import db
+from corrections.i18n import _
 from corrections.models import BanKind, Comment, Role
 from corrections.services import bans, moderation, moderation_queue
 from corrections.services.errors import Invalid
@@ -195,8 +196,12 @@ def get_queue(args: dict[str, Any]):
     tab = TABS[args["kind"]].get(args["status"])
     if tab is None:
         raise Invalid(
-            f"{args['kind']} have no status {args['status']!r}.",
-            fields={"status": [f"One of {', '.join(TABS[args['kind']])}."]},
+            _(
+                "%(kind)s have no status %(status)s.",
+                kind=args["kind"],
+                status=repr(args["status"]),
+            ),
+            fields={"status": [_("One of %(choices)s.", choices=", ".join(TABS[args["kind"]]))]},
         )
     page = moderation_queue.queue(
         db.session,

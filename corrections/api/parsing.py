@@ -19,6 +19,8 @@ import flask_smorest
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
+from corrections.i18n import _
+
 # Any escaped surrogate at all; only then is the decoded body checked (rare, so cheap).
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # An escaped NUL: PostgreSQL cannot store it in text. (A raw one is invalid JSON already.)
@@ -59,12 +61,16 @@ class JsonParser(FlaskParser):
                 raise json.JSONDecodeError("a NUL character (\\u0000) in a string", raw.decode(), 0)
         except RecursionError as exc:
             # Thousands of nested arrays or objects: no schema here nests more than a few.
-            abort(400, exc=exc, message="The request body is too deeply nested to be read.")
+            abort(400, exc=exc, message=_("The request body is too deeply nested to be read."))
         return data
 
     def _handle_invalid_json_error(self, error: Exception, req: flask.Request, *args, **kwargs):
         reason = getattr(error, "msg", None) or getattr(error, "reason", None) or str(error)
-        abort(400, exc=error, message=f"The request body is not valid JSON: {reason}.")
+        abort(
+            400,
+            exc=error,
+            message=_("The request body is not valid JSON: %(reason)s.", reason=reason),
+        )
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from corrections.db import utcnow
+from corrections.i18n import _, long_date
 from corrections.models import Ban, BanKind, Comment, CommentStatus, User, WordKind, WordRule
 from corrections.services.errors import Forbidden, Invalid
 from corrections.services.hashing import keyed_hash
@@ -78,8 +79,22 @@ def active_ban(session: Session, submitter: Submitter, now: datetime | None = No
 def refuse_if_banned(session: Session, submitter: Submitter) -> None:
     ban = active_ban(session, submitter)
     if ban is not None:
-        until = f" until {ban.expires_at:%d %B %Y %H:%M} UTC" if ban.expires_at else ""
-        raise Forbidden(f"Posting from this {ban.kind.value} is blocked{until}.")
+        raise Forbidden(_blocked_message(ban))
+
+
+def _blocked_message(ban: Ban) -> str:
+    if ban.expires_at is None:
+        return {
+            BanKind.EMAIL: _("Posting from this email is blocked."),
+            BanKind.ACCOUNT: _("Posting from this account is blocked."),
+            BanKind.NETWORK: _("Posting from this network is blocked."),
+        }[ban.kind]
+    when = f"{long_date(ban.expires_at)} {ban.expires_at:%H:%M} UTC"
+    return {
+        BanKind.EMAIL: _("Posting from this email is blocked until %(when)s.", when=when),
+        BanKind.ACCOUNT: _("Posting from this account is blocked until %(when)s.", when=when),
+        BanKind.NETWORK: _("Posting from this network is blocked until %(when)s.", when=when),
+    }[ban.kind]
 
 
 def _words_in(text: str) -> set[str]:
@@ -106,9 +121,12 @@ def refuse_blocked_words(found: dict[WordKind, list[str]]) -> None:
     blocked = found.get(WordKind.BLOCKED)
     if blocked:
         raise Invalid(
-            f"This contains a word that is not accepted here ({blocked[0]!r}). "
-            "Please rephrase it and send it again.",
-            fields={"body": ["Contains a word that is not accepted here."]},
+            _(
+                "This contains a word that is not accepted here (%(word)s). "
+                "Please rephrase it and send it again.",
+                word=repr(blocked[0]),
+            ),
+            fields={"body": [_("Contains a word that is not accepted here.")]},
         )
 
 
@@ -129,8 +147,8 @@ def refuse_repeat(session: Session, submitter: Submitter, body: str) -> None:
     )
     if repeat is not None:
         raise Invalid(
-            "You posted the same text a few minutes ago; it was not posted twice.",
-            fields={"body": ["Already posted."]},
+            _("You posted the same text a few minutes ago; it was not posted twice."),
+            fields={"body": [_("Already posted.")]},
         )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _
 from corrections.models import Role, User
 from corrections.services.audit import record_action
 from corrections.services.errors import Invalid, NotFound
@@ -47,7 +48,7 @@ def _target(session: Session, actor: User | None, user_id: int) -> tuple[User, U
     admin = require_role(actor, Role.ADMIN)
     user = session.get(User, user_id, with_for_update=True)
     if user is None:
-        raise NotFound("There is no such account.")
+        raise NotFound(_("There is no such account."))
     return admin, user
 
 
@@ -55,10 +56,12 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
     try:
         role = Role(role)
     except ValueError as exc:
-        raise Invalid(f"{role!r} is not a role.", fields={"role": ["Choose a role."]}) from exc
+        raise Invalid(
+            _("%(role)s is not a role.", role=repr(role)), fields={"role": [_("Choose a role.")]}
+        ) from exc
     admin, user = _target(session, actor, user_id)
     if user.id == admin.id and role != Role.ADMIN:
-        raise Invalid("You cannot remove your own admin role; ask another admin to do it.")
+        raise Invalid(_("You cannot remove your own admin role; ask another admin to do it."))
     if user.role != role:
         old = user.role
         user.role = role
@@ -81,7 +84,7 @@ def disable_user(
     """Stop an account signing in and end its sessions; its tokens stop working too."""
     admin, user = _target(session, actor, user_id)
     if user.id == admin.id:
-        raise Invalid("You cannot disable your own account.")
+        raise Invalid(_("You cannot disable your own account."))
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         user.session_version = User.session_version + 1  # type: ignore[assignment]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from corrections.i18n import _, ngettext
 from corrections.models import Correction, CorrectionStatus, SectionKind, Update
 from corrections.services.articles import SectionView
 from corrections.services.draft_rules import DraftSection
@@ -33,8 +34,14 @@ class UndoneFix:
     new_words: str  # the words the fix put in
 
     def describe(self) -> str:
-        where = f"Update {self.update_number}" if self.update_number else "An accepted correction"
-        return f"{where} changed “{self.old_words}” to “{self.new_words}” in {self.section_label}"
+        words = {"old": self.old_words, "new": self.new_words, "section": self.section_label}
+        if self.update_number:
+            return _(
+                "Update %(number)s changed “%(old)s” to “%(new)s” in %(section)s",
+                number=self.update_number,
+                **words,
+            )
+        return _("An accepted correction changed “%(old)s” to “%(new)s” in %(section)s", **words)
 
 
 class UndoesCorrection(Conflict):
@@ -45,15 +52,18 @@ class UndoesCorrection(Conflict):
     def __init__(self, undone: Sequence[UndoneFix]) -> None:
         listed = "; ".join(fix.describe() for fix in undone)
         super().__init__(
-            f"Publishing this draft would undo {_count(len(undone))}: {listed}. Your draft "
-            "no longer reads as corrected there. Put the corrected words back, or confirm that "
-            "you mean to change them and publish again."
+            ngettext(
+                "Publishing this draft would undo an accepted correction: %(listed)s. Your "
+                "draft no longer reads as corrected there. Put the corrected words back, or "
+                "confirm that you mean to change them and publish again.",
+                "Publishing this draft would undo %(num)d accepted corrections: %(listed)s. "
+                "Your draft no longer reads as corrected there. Put the corrected words back, "
+                "or confirm that you mean to change them and publish again.",
+                len(undone),
+                listed=listed,
+            )
         )
         self.undone = list(undone)
-
-
-def _count(n: int) -> str:
-    return "an accepted correction" if n == 1 else f"{n} accepted corrections"
 
 
 def undone_fixes(

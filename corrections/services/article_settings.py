@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from corrections.config import MODERATION_MODES
 from corrections.db import begin_write
+from corrections.i18n import _, _l
 from corrections.models import Article, Role, User
 from corrections.services.audit import record_action
 from corrections.services.errors import Invalid, NotFound
@@ -20,14 +21,14 @@ from corrections.services.users import require_role
 
 DEFAULT = "default"  # how forms and the command line say "follow the site's setting"
 MODE_WORDS = {
-    "pre": "every new comment waits for a moderator",
-    "post": "new comments are published at once",
-    "first-time": "new comments from guests and first-time commenters wait for a moderator",
+    "pre": _l("every new comment waits for a moderator"),
+    "post": _l("new comments are published at once"),
+    "first-time": _l("new comments from guests and first-time commenters wait for a moderator"),
 }
 
 
 def describe(mode: str) -> str:
-    return MODE_WORDS[mode]
+    return str(MODE_WORDS[mode])
 
 
 def parse_mode(text: str | None) -> str | None:
@@ -38,8 +39,12 @@ def parse_mode(text: str | None) -> str | None:
     if value not in MODERATION_MODES:
         choices = ", ".join((*MODERATION_MODES, DEFAULT))
         raise Invalid(
-            f"{text!r} is not a moderation mode; choose one of {choices}.",
-            fields={"mode": [f"Choose one of {choices}."]},
+            _(
+                "%(mode)s is not a moderation mode; choose one of %(choices)s.",
+                mode=repr(text),
+                choices=choices,
+            ),
+            fields={"mode": [_("Choose one of %(choices)s.", choices=choices)]},
         )
     return value
 
@@ -60,7 +65,10 @@ def set_moderation_mode(
     if not system:
         actor = require_role(actor, Role.AUTHOR)
     if mode is not None and mode not in MODERATION_MODES:
-        raise Invalid(f"{mode!r} is not a moderation mode.", fields={"mode": ["Choose a mode."]})
+        raise Invalid(
+            _("%(mode)s is not a moderation mode.", mode=repr(mode)),
+            fields={"mode": [_("Choose a mode.")]},
+        )
     begin_write(session)
     try:
         article = session.scalars(
@@ -70,7 +78,7 @@ def set_moderation_mode(
             .execution_options(populate_existing=True)
         ).one_or_none()
         if article is None:
-            raise NotFound(f"There is no article called {slug!r}.")
+            raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
         old = article.moderation_mode
         if old != mode:
             article.moderation_mode = mode

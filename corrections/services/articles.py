@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from corrections.db import begin_write
+from corrections.i18n import _, _l, site_locale
 from corrections.models import (
     Article,
     Revision,
@@ -86,12 +87,21 @@ class ArticleView:
         return self.revision.number == self.latest_number
 
 
+def _site(message: object) -> str:
+    """Text stored with the article (a version's summary): in the site's language."""
+    with site_locale():
+        return str(message)
+
+
 def validate_slug(slug: str) -> str:
     if not SLUG_PATTERN.match(slug or ""):
         raise Invalid(
-            f"The slug {slug!r} is not usable: use 1-80 lower-case letters, digits and hyphens, "
-            "starting and ending with a letter or digit.",
-            fields={"slug": ["Use lower-case letters, digits and hyphens."]},
+            _(
+                "The slug %(slug)s is not usable: use 1-80 lower-case letters, digits and "
+                "hyphens, starting and ending with a letter or digit.",
+                slug=repr(slug),
+            ),
+            fields={"slug": [_("Use lower-case letters, digits and hyphens.")]},
         )
     return slug
 
@@ -113,7 +123,9 @@ def import_article(
     except ArticleFormatError as exc:
         raise Invalid(str(exc)) from exc
     if title is not None and not title.strip():
-        raise Invalid("The title is empty.", fields={"title": ["Give a title or leave it out."]})
+        raise Invalid(
+            _("The title is empty."), fields={"title": [_("Give a title or leave it out.")]}
+        )
     title = title.strip()[:MAX_TITLE_CHARS] if title else None
 
     begin_write(session)
@@ -122,22 +134,30 @@ def import_article(
         if exists:
             if not new_revision:
                 raise Conflict(
-                    f"An article with the slug {slug!r} exists already; "
-                    "import with --new-revision to publish a new revision of it."
+                    _(
+                        "An article with the slug %(slug)s exists already; "
+                        "import with --new-revision to publish a new revision of it.",
+                        slug=repr(slug),
+                    )
                 )
             result = _import_revision(session, parsed, slug, title, actor, summary)
         elif new_revision:
             # A mistyped slug would otherwise start a second article instead of revising one.
             raise NotFound(
-                f"There is no article with the slug {slug!r} to revise; "
-                "leave out --new-revision to create it."
+                _(
+                    "There is no article with the slug %(slug)s to revise; "
+                    "leave out --new-revision to create it.",
+                    slug=repr(slug),
+                )
             )
         else:
             result = _import_new(session, parsed, slug, title, actor, summary)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"The article {slug!r} was changed at the same moment; try again.") from exc
+        raise Conflict(
+            _("The article %(slug)s was changed at the same moment; try again.", slug=repr(slug))
+        ) from exc
     except BaseException:
         session.rollback()
         raise
@@ -189,7 +209,7 @@ def _import_new(
         session,
         article,
         kind=RevisionKind.IMPORT,
-        summary=summary or "First published.",
+        summary=summary or _site(_l("First published.")),
         actor=actor,
         drafts=_drafts(parsed),
     )
@@ -216,8 +236,11 @@ def _import_revision(
     for old, new in zip(existing, parsed.updates, strict=False):
         if old.body.strip() != new.body.strip():
             raise Invalid(
-                f"Update {old.number} in the file differs from the published one; "
-                "published updates cannot be changed. Add a new update instead."
+                _(
+                    "Update %(number)s in the file differs from the published one; "
+                    "published updates cannot be changed. Add a new update instead.",
+                    number=old.number,
+                )
             )
     new_updates = parsed.updates[len(existing) :]
     current = read_article(session, slug)
@@ -226,7 +249,10 @@ def _import_revision(
     ]
     if unchanged and not new_updates and (title is None or title == article.title):
         raise Conflict(
-            f"Nothing changed since version {current.revision.number}; no revision was made."
+            _(
+                "Nothing changed since version %(number)s; no revision was made.",
+                number=current.revision.number,
+            )
         )
     if title:
         article.title = title
@@ -234,7 +260,7 @@ def _import_revision(
         session,
         article,
         kind=RevisionKind.IMPORT,
-        summary=summary or "Imported a revised text.",
+        summary=summary or _site(_l("Imported a revised text.")),
         actor=actor,
         drafts=_drafts(parsed),
     )
@@ -257,7 +283,7 @@ def get_article(session: Session, slug: str) -> Article:
         select(Article).options(joinedload(Article.current_revision)).where(Article.slug == slug)
     ).one_or_none()
     if article is None or article.current_revision is None:
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     return article
 
 
@@ -266,14 +292,16 @@ def read_article(session: Session, slug: str, number: int | None = None) -> Arti
     article = get_article(session, slug)
     latest = article.current_revision
     if latest is None:  # get_article refuses these; this keeps the type checker honest
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     revision = latest
     if number is not None and number != latest.number:
         found = session.scalars(
             select(Revision).where(Revision.article_id == article.id, Revision.number == number)
         ).one_or_none()
         if found is None:
-            raise NotFound(f"{article.title!r} has no version {number}.")
+            raise NotFound(
+                _("%(title)s has no version %(number)s.", title=repr(article.title), number=number)
+            )
         revision = found
     layout = session.scalars(
         select(RevisionSection)
@@ -309,7 +337,7 @@ def article_state(session: Session, slug: str, number: int | None = None) -> Art
         .where(Article.slug == slug)
     ).one_or_none()
     if found is None:
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     article_id, title, revision_id, latest, is_minor = found
     if number is not None and number != latest:
         wanted = session.execute(
@@ -318,7 +346,9 @@ def article_state(session: Session, slug: str, number: int | None = None) -> Art
             )
         ).one_or_none()
         if wanted is None:
-            raise NotFound(f"{title!r} has no version {number}.")
+            raise NotFound(
+                _("%(title)s has no version %(number)s.", title=repr(title), number=number)
+            )
         revision_id, is_minor = wanted
     return ArticleState(article_id, revision_id, latest, is_minor)
 
@@ -331,7 +361,7 @@ def latest_section_view(
     article = get_article(session, slug)
     revision = article.current_revision
     if revision is None:  # get_article refuses these; this keeps the type checker honest
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     row = session.execute(
         select(
             RevisionSection.section_id,
@@ -345,7 +375,13 @@ def latest_section_view(
         .where(RevisionSection.revision_id == revision.id, Section.key == key)
     ).one_or_none()
     if row is None:
-        raise NotFound(f"{article.title!r} has no section {key!r} in its latest version.")
+        raise NotFound(
+            _(
+                "%(title)s has no section %(key)s in its latest version.",
+                title=repr(article.title),
+                key=repr(key),
+            )
+        )
     return article, revision, SectionView(*row)
 
 
@@ -373,7 +409,13 @@ def readable_section_view(
         .limit(1)
     ).one_or_none()
     if row is None:
-        raise NotFound(f"{article.title!r} has no section {key!r} in any version.")
+        raise NotFound(
+            _(
+                "%(title)s has no section %(key)s in any version.",
+                title=repr(article.title),
+                key=repr(key),
+            )
+        )
     revision, *section = row
     return article, revision, SectionView(*section)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _, _l, ngettext
 from corrections.models import LoginFailure, User
 from corrections.services.errors import Forbidden, Invalid, ServiceError
 from corrections.services.hashing import keyed_hash
@@ -26,7 +27,7 @@ from corrections.services.users import MAX_PASSWORD_CHARS, find_user, hash_passw
 
 FAILURE_LIMIT = 5
 FAILURE_WINDOW = timedelta(minutes=15)
-WRONG_CREDENTIALS = "Wrong email or password."
+WRONG_CREDENTIALS = _l("Wrong email or password.")
 
 
 class SignInRefused(ServiceError):
@@ -40,7 +41,7 @@ class TooManyAttempts(ServiceError):
     code = "rate_limited"
     status = 429
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(self, message: object, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -116,8 +117,11 @@ def authenticate(
     if wait:
         minutes = math.ceil(wait / 60)
         raise TooManyAttempts(
-            "Too many failed sign-ins. Please wait "
-            f"{minutes} minute{'s' if minutes != 1 else ''} and try again.",
+            ngettext(
+                "Too many failed sign-ins. Please wait %(num)d minute and try again.",
+                "Too many failed sign-ins. Please wait %(num)d minutes and try again.",
+                minutes,
+            ),
             retry_after=wait,
         )
     password = password or ""
@@ -130,7 +134,7 @@ def authenticate(
         _record_failure(session, keys, now)
         raise SignInRefused(WRONG_CREDENTIALS)
     if not user.is_active:
-        raise Forbidden("This account is disabled. Ask an administrator if this is a mistake.")
+        raise Forbidden(_("This account is disabled. Ask an administrator if this is a mistake."))
     return user
 
 
@@ -143,13 +147,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Use
     """Check the current password, store the new one, and end every other session."""
     if not check_password_hash(user.password_hash, (current or "")[:MAX_PASSWORD_CHARS]):
         raise Invalid(
-            "The current password is not right.",
-            fields={"current_password": ["This is not your current password."]},
+            _("The current password is not right."),
+            fields={"current_password": [_("This is not your current password.")]},
         )
     if new == current:
         raise Invalid(
-            "The new password is the same as the current one.",
-            fields={"new_password": ["Choose a different password."]},
+            _("The new password is the same as the current one."),
+            fields={"new_password": [_("Choose a different password.")]},
         )
     try:
         new_hash = hash_password(new)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write
+from corrections.i18n import _
 from corrections.models import Revision, Role, Update, User
 from corrections.services.articles import ImportResult, import_article
 from corrections.services.audit import record_action
@@ -36,7 +37,7 @@ def set_minor(
             .execution_options(populate_existing=True)
         ).one_or_none()
         if revision is None:
-            raise NotFound(f"This article has no version {number}.")
+            raise NotFound(_("This article has no version %(number)s.", number=number))
         if minor and not revision.is_minor:
             published = session.scalars(
                 select(Update.number)
@@ -46,8 +47,13 @@ def set_minor(
             if published:
                 listed = ", ".join(str(n) for n in published)
                 raise Invalid(
-                    f"Version {number} published Update {listed}; a version that publishes an "
-                    "update stays in the public history, so it cannot be marked minor."
+                    _(
+                        "Version %(number)s published Update %(updates)s; a version that "
+                        "publishes an update stays in the public history, so it cannot be "
+                        "marked minor.",
+                        number=number,
+                        updates=listed,
+                    )
                 )
         if revision.is_minor != minor:
             revision.is_minor = minor

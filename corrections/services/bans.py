@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _
 from corrections.models import Ban, BanKind, Comment, CommentStatus, Role, User
 from corrections.services.abuse import account_ban_hash, email_ban_hash
 from corrections.services.audit import record_action
@@ -85,13 +86,18 @@ def ban(
         kind = BanKind(kind)
     except ValueError as exc:
         raise Invalid(
-            "Choose email, account or network.", fields={"kind": ["Choose one."]}
+            _("Choose email, account or network."), fields={"kind": [_("Choose one.")]}
         ) from exc
     reason = " ".join((reason or "").split()) or None
     if reason and len(reason) > MAX_REASON_CHARS:
-        raise Invalid("The reason is too long.", fields={"reason": ["At most 500 characters."]})
+        raise Invalid(
+            _("The reason is too long."),
+            fields={"reason": [_("At most %(count)s characters.", count=MAX_REASON_CHARS)]},
+        )
     if duration is not None and duration <= timedelta(0):
-        raise Invalid("A ban lasts a positive time, or forever.", fields={"duration": ["Choose."]})
+        raise Invalid(
+            _("A ban lasts a positive time, or forever."), fields={"duration": [_("Choose.")]}
+        )
     begin_write(session)
     try:
         moderator = require_role(actor, Role.MODERATOR)
@@ -101,7 +107,9 @@ def ban(
             select(Ban).where(Ban.kind == kind, Ban.value_hash == target.value_hash, _active(now))
         ).first()
         if existing is not None:
-            raise Conflict(f"{target.label} is already banned (ban #{existing.id}).")
+            raise Conflict(
+                _("%(who)s is already banned (ban #%(id)s).", who=target.label, id=existing.id)
+            )
         row = Ban(
             kind=kind,
             value_hash=target.value_hash,
@@ -172,14 +180,15 @@ def _target(
     if comment_id is not None:
         comment = session.get(Comment, comment_id)
         if comment is None:
-            raise NotFound("There is no such comment.")
+            raise NotFound(_("There is no such comment."))
     if kind is BanKind.EMAIL:
         address = (email or "").strip() or (comment.author_email if comment else None)
         if not address:
-            where = "This comment has no email address" if comment else "No email address given"
             raise Invalid(
-                f"{where}; ban its account or network instead.",
-                fields={"email": ["Enter the email address to ban."]},
+                _("This comment has no email address; ban its account or network instead.")
+                if comment
+                else _("No email address given; ban its account or network instead."),
+                fields={"email": [_("Enter the email address to ban.")]},
             )
         address = normalize_email(address)
         return _Target(
@@ -188,18 +197,21 @@ def _target(
     if kind is BanKind.ACCOUNT:
         uid = user_id if user_id is not None else (comment.user_id if comment else None)
         if uid is None:
-            raise Invalid("This comment was written by a guest; ban its email or network.")
+            raise Invalid(_("This comment was written by a guest; ban its email or network."))
         user = session.get(User, uid)
         if user is None:
-            raise NotFound("There is no such account.")
+            raise NotFound(_("There is no such account."))
         if user.id == moderator.id or user.role.at_least(Role.MODERATOR):
             raise Invalid(
-                "Staff accounts cannot be banned; an admin can change their role or disable them."
+                _(
+                    "Staff accounts cannot be banned; "
+                    "an admin can change their role or disable them."
+                )
             )
         label = f"account #{user.id} ({user.display_name})"
         return _Target(account_ban_hash(secret, user.id), label, Comment.user_id == user.id)
     if comment is None or not comment.network_hash:
-        raise Invalid("A network is banned from one of its comments; this one has no network.")
+        raise Invalid(_("A network is banned from one of its comments; this one has no network."))
     return _Target(
         comment.network_hash,
         f"the network of comment #{comment.id}",
@@ -224,9 +236,14 @@ def lift_ban(
         )
         row = session.get(Ban, ban_id, populate_existing=True)
         if row is None:
-            raise NotFound("There is no such ban.")
+            raise NotFound(_("There is no such ban."))
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(f"The ban of {row.label} is no longer active; nothing was changed.")
+            raise Conflict(
+                _(
+                    "The ban of %(who)s is no longer active; nothing was changed.",
+                    who=row.label,
+                )
+            )
         record_action(
             session,
             actor=moderator,
@@ -292,7 +309,7 @@ def ban_screen(session: Session, actor: User | None, comment_id: int | None = No
         return BanScreen(listed, None)
     comment = session.get(Comment, comment_id)
     if comment is None:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     user = session.get(User, comment.user_id) if comment.user_id is not None else None
     subject = BanSubject(
         comment_id=comment.id,

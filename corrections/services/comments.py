@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _, number
 from corrections.models import (
     Article,
     Comment,
@@ -50,11 +51,15 @@ def moderation_mode(article_mode: str | None, site_mode: str) -> str:
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise Invalid("Write something first.", fields={"body": ["Write your comment."]})
+        raise Invalid(_("Write something first."), fields={"body": [_("Write your comment.")]})
     if len(body) > MAX_BODY_CHARS:
         raise Invalid(
-            f"Comments can be at most {MAX_BODY_CHARS:,} characters; this one has {len(body):,}.",
-            fields={"body": [f"At most {MAX_BODY_CHARS:,} characters."]},
+            _(
+                "Comments can be at most %(limit)s characters; this one has %(length)s.",
+                limit=number(MAX_BODY_CHARS),
+                length=number(len(body)),
+            ),
+            fields={"body": [_("At most %(count)s characters.", count=number(MAX_BODY_CHARS))]},
         )
     return body
 
@@ -64,11 +69,13 @@ def _author(submitter: Submitter) -> tuple[str, str | None]:
         return submitter.user.display_name, submitter.user.email
     name = " ".join((submitter.name or "").split())
     if not name:
-        raise Invalid("Tell us your name.", fields={"author_name": ["Your name is required."]})
+        raise Invalid(
+            _("Tell us your name."), fields={"author_name": [_("Your name is required.")]}
+        )
     if len(name) > MAX_NAME_CHARS:
         raise Invalid(
-            f"Names can be at most {MAX_NAME_CHARS} characters.",
-            fields={"author_name": [f"At most {MAX_NAME_CHARS} characters."]},
+            _("Names can be at most %(count)s characters.", count=MAX_NAME_CHARS),
+            fields={"author_name": [_("At most %(count)s characters.", count=MAX_NAME_CHARS)]},
         )
     email = None
     if submitter.email and submitter.email.strip():
@@ -76,7 +83,7 @@ def _author(submitter: Submitter) -> tuple[str, str | None]:
             email = normalize_email(submitter.email)
         except Invalid as exc:
             raise Invalid(
-                exc.message, fields={"author_email": ["Enter an email address."]}
+                exc.message, fields={"author_email": [_("Enter an email address.")]}
             ) from exc
     return name, email
 
@@ -162,7 +169,7 @@ def _insert(
             or parent.section_id != target.section.section_id
             or parent.status != CommentStatus.PUBLISHED
         ):
-            raise Invalid("The comment you are replying to is not in this thread.")
+            raise Invalid(_("The comment you are replying to is not in this thread."))
     anchor = make_anchor(session, target, quote) if quote and quote.exact.strip() else None
 
     mode = moderation_mode(target.article.moderation_mode, site_mode)
@@ -205,7 +212,7 @@ def _owned(
 ) -> Comment:
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status == CommentStatus.DELETED:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     if user is not None and comment.user_id == user.id:
         return comment
     if (
@@ -215,15 +222,15 @@ def _owned(
         and constant_time_equal(comment.edit_secret_hash, token_hash(edit_secret))
     ):
         return comment
-    raise Forbidden("Only the person who wrote this comment can change it.")
+    raise Forbidden(_("Only the person who wrote this comment can change it."))
 
 
 def get_published(session: Session, comment_id: int, section_id: int | None = None) -> Comment:
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     if section_id is not None and comment.section_id != section_id:
-        raise NotFound("There is no such comment in this thread.")
+        raise NotFound(_("There is no such comment in this thread."))
     return comment
 
 
@@ -245,14 +252,14 @@ def locate(session: Session, comment_id: int) -> tuple[str, str]:
         .where(Comment.id == comment_id)
     ).one_or_none()
     if row is None:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     return row.slug, row.key
 
 
 def _within_window(comment: Comment, now: datetime) -> None:
     if now - comment.created_at > EDIT_WINDOW:
         raise Forbidden(
-            "Comments can be changed for 15 minutes after posting; this one can no longer be."
+            _("Comments can be changed for 15 minutes after posting; this one can no longer be.")
         )
 
 
@@ -360,18 +367,21 @@ def flag_comment(
         flag_reason = FlagReason(reason)
     except ValueError as exc:
         raise Invalid(
-            "Choose why you are flagging this.", fields={"reason": ["Choose one."]}
+            _("Choose why you are flagging this."), fields={"reason": [_("Choose one.")]}
         ) from exc
     note = (note or "").strip()
     if flag_reason == FlagReason.OTHER and not note:
-        raise Invalid("Tell us what is wrong.", fields={"note": ["Tell us what is wrong."]})
+        raise Invalid(_("Tell us what is wrong."), fields={"note": [_("Tell us what is wrong.")]})
     if len(note) > MAX_FLAG_NOTE_CHARS:
-        raise Invalid("That note is too long.", fields={"note": ["At most 500 characters."]})
+        raise Invalid(
+            _("That note is too long."),
+            fields={"note": [_("At most %(count)s characters.", count=MAX_FLAG_NOTE_CHARS)]},
+        )
     begin_write(session)
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED:
         session.rollback()
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     flag = Flag(
         comment_id=comment.id, reason=flag_reason, note=note or None, reporter_key=reporter_key
     )
@@ -387,6 +397,6 @@ def flag_comment(
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(
-            "You have flagged this comment already; the moderators will see it."
+            _("You have flagged this comment already; the moderators will see it.")
         ) from exc
     return flag

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _, _l, number
 from corrections.models import (
     Anchor,
     Article,
@@ -54,7 +55,7 @@ MAX_IDEMPOTENCY_KEY_CHARS = 80
 TOKEN_PREFIX = "trk_"  # noqa: S105 - a label that makes leaked tokens recognisable
 # Compared against when the id is unknown, so a miss costs the same as a wrong token.
 _NO_SUCH_HASH = token_hash("no such correction")
-_NOT_FOUND = "There is no correction at this address, or its tracking link is incomplete."
+_NOT_FOUND = _l("There is no correction at this address, or its tracking link is incomplete.")
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,18 @@ class TrackedCorrection:
         return self.status in (CorrectionStatus.PENDING, CorrectionStatus.NEEDS_INFO)
 
 
-def _length(text: str, label: str, *, minimum: int, maximum: int) -> list[str]:
+def _length(text: str, label: object, *, minimum: int, maximum: int) -> list[str]:
     if minimum and not text:
-        return [f"{label} is required."]
+        return [_("%(label)s is required.", label=label)]
     if len(text) > maximum:
-        return [f"{label} can be at most {maximum:,} characters; this has {len(text):,}."]
+        return [
+            _(
+                "%(label)s can be at most %(limit)s characters; this has %(length)s.",
+                label=label,
+                limit=number(maximum),
+                length=number(len(text)),
+            )
+        ]
     return []
 
 
@@ -98,11 +106,12 @@ def _check_fields(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if kind not in {k.value for k in CorrectionKind}:
-        errors["kind"] = ["Choose a correction (of a fact) or a clarification (of wording)."]
+        errors["kind"] = [_("Choose a correction (of a fact) or a clarification (of wording).")]
+    # The labels begin the messages: "What the text should say is required."
     checks = (
-        ("proposed_text", proposed, "What the text should say", 1, MAX_PROPOSED_CHARS),
-        ("explanation", explanation, "The explanation", 0, MAX_EXPLANATION_CHARS),
-        ("reporter_name", name, "Your name", 1, MAX_NAME_CHARS),
+        ("proposed_text", proposed, _("What the text should say"), 1, MAX_PROPOSED_CHARS),
+        ("explanation", explanation, _("The explanation"), 0, MAX_EXPLANATION_CHARS),
+        ("reporter_name", name, _("Your name"), 1, MAX_NAME_CHARS),
     )
     for field, text, label, minimum, maximum in checks:
         if problems := _length(text, label, minimum=minimum, maximum=maximum):
@@ -111,7 +120,7 @@ def _check_fields(
         try:
             normalize_email(email)
         except Invalid:
-            errors["reporter_email"] = ["Enter an email address, or leave this empty."]
+            errors["reporter_email"] = [_("Enter an email address, or leave this empty.")]
     return errors
 
 
@@ -138,7 +147,7 @@ def _anchor_or_errors(
     session: Session, target: SectionTarget, quote: QuoteInput
 ) -> tuple[Anchor | None, dict[str, list[str]]]:
     if target.section.kind == SectionKind.UPDATES:
-        message = (
+        message = _(
             "The UPDATE section lists corrections already made; "
             "suggest your correction on the section it concerns."
         )
@@ -151,7 +160,7 @@ def _anchor_or_errors(
 
 def _refuse(errors: dict[str, list[str]]) -> Invalid:
     messages = [m for problems in errors.values() for m in problems]
-    message = messages[0] if len(messages) == 1 else "Some fields need your attention."
+    message = messages[0] if len(messages) == 1 else _("Some fields need your attention.")
     return Invalid(message, fields=errors)
 
 
@@ -174,7 +183,7 @@ def submit_correction(
     (same ``idempotency_key``) returns the first correction with ``created=False``.
     """
     if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY_CHARS:
-        raise Invalid("The idempotency key is too long.")
+        raise Invalid(_("The idempotency key is too long."))
     proposed, explanation = (proposed_text or "").strip(), (explanation or "").strip()
     user = submitter.user
     name = " ".join((submitter.name or "").split()) or (user.display_name if user else "")
@@ -239,7 +248,7 @@ def submit_correction(
         session.rollback()
         first = _by_idempotency_key(session, idempotency_key)
         if first is None:
-            raise Conflict("This correction could not be saved; please send it again.") from exc
+            raise Conflict(_("This correction could not be saved; please send it again.")) from exc
         return SubmitResult(first, None, created=False)
     except BaseException:
         session.rollback()
@@ -272,7 +281,7 @@ def _refuse_repeat(
         .limit(1)
     )
     if repeat is not None:
-        message = (
+        message = _(
             "You suggested this same correction of these words a few minutes ago; "
             "it was received then and was not sent twice. Follow it on its tracking page."
         )
@@ -334,17 +343,42 @@ def tracking_view(session: Session, public_id: str, token: str | None) -> Tracke
     )
 
 
+# Why a reporter's withdrawal ("withdraw") or answer ("answer") is refused, by status.
+_CLOSED = {
+    ("withdraw", CorrectionStatus.ACCEPTED): _l(
+        "The moderators have already accepted this correction; it can no longer be withdrawn."
+    ),
+    ("withdraw", CorrectionStatus.REJECTED): _l(
+        "The moderators have already rejected this correction; it can no longer be withdrawn."
+    ),
+    ("withdraw", CorrectionStatus.DUPLICATE): _l(
+        "The moderators have already marked as a duplicate this correction; "
+        "it can no longer be withdrawn."
+    ),
+    ("withdraw", None): _l(
+        "This correction is waiting for the moderators; it can no longer be withdrawn."
+    ),
+    ("answer", CorrectionStatus.ACCEPTED): _l(
+        "The moderators have already accepted this correction; there is no question to answer."
+    ),
+    ("answer", CorrectionStatus.REJECTED): _l(
+        "The moderators have already rejected this correction; there is no question to answer."
+    ),
+    ("answer", CorrectionStatus.DUPLICATE): _l(
+        "The moderators have already marked as a duplicate this correction; "
+        "there is no question to answer."
+    ),
+    ("answer", None): _l(
+        "This correction is waiting for the moderators; there is no question to answer."
+    ),
+}
+
+
 def _closed(correction: Correction, doing: str) -> Conflict:
     if correction.status == CorrectionStatus.WITHDRAWN:
-        return Conflict("This correction is already withdrawn.")
-    decided = {
-        CorrectionStatus.ACCEPTED: "accepted",
-        CorrectionStatus.REJECTED: "rejected",
-        CorrectionStatus.DUPLICATE: "marked as a duplicate",
-    }.get(correction.status)
-    if decided:
-        return Conflict(f"The moderators have already {decided} this correction; {doing}.")
-    return Conflict(f"This correction is waiting for the moderators; {doing}.")
+        return Conflict(_("This correction is already withdrawn."))
+    message = _CLOSED.get((doing, correction.status)) or _CLOSED[(doing, None)]
+    return Conflict(message)
 
 
 def _change_status(
@@ -370,8 +404,10 @@ def _change_status(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(
-            "The moderators changed this correction at the same moment; "
-            "reload the page to see where it stands."
+            _(
+                "The moderators changed this correction at the same moment; "
+                "reload the page to see where it stands."
+            )
         )
     record_action(
         session,
@@ -392,7 +428,7 @@ def withdraw(session: Session, public_id: str, token: str | None) -> Correction:
         correction = get_tracked(session, public_id, token)
         allowed = (CorrectionStatus.PENDING, CorrectionStatus.NEEDS_INFO)
         if correction.status not in allowed:
-            raise _closed(correction, "it can no longer be withdrawn")
+            raise _closed(correction, "withdraw")
         _change_status(
             session,
             correction,
@@ -413,13 +449,13 @@ def answer_info_request(
 ) -> Correction:
     """The reporter answers the moderators' question; the correction goes back to the queue."""
     reply = (reply or "").strip()
-    if problems := _length(reply, "Your answer", minimum=1, maximum=MAX_REPLY_CHARS):
+    if problems := _length(reply, _("Your answer"), minimum=1, maximum=MAX_REPLY_CHARS):
         raise Invalid(problems[0], fields={"reply": problems})
     begin_write(session)
     try:
         correction = get_tracked(session, public_id, token)
         if correction.status != CorrectionStatus.NEEDS_INFO:
-            raise _closed(correction, "there is no question to answer")
+            raise _closed(correction, "answer")
         if errors := _check_words(session, {"reply": reply}):
             raise _refuse(errors)
         _change_status(

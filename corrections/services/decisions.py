@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _, _l, number, site_locale
 from corrections.models import (
     OPEN_STATUSES,
     AnchorState,
@@ -57,18 +58,36 @@ class Published:
 def _load(session: Session, correction_id: int) -> Correction:
     correction = session.get(Correction, correction_id)
     if correction is None:
-        raise NotFound("There is no such correction.")
+        raise NotFound(_("There is no such correction."))
     return correction
+
+
+# What a moderator is told of a missing or too long text, by what the text is.
+_TEXT_WORDS = {
+    "update text": (
+        _l("Write the update text."),
+        _l("The update text can be at most %(limit)s characters."),
+    ),
+    "note for the reporter": (
+        _l("Write the note for the reporter."),
+        _l("The note for the reporter can be at most %(limit)s characters."),
+    ),
+    "question for the reporter": (
+        _l("Write the question for the reporter."),
+        _l("The question for the reporter can be at most %(limit)s characters."),
+    ),
+}
 
 
 def _clean(text: str | None, *, field: str, limit: int, required: bool, what: str) -> str:
     text = (text or "").strip()
+    missing, too_long = _TEXT_WORDS[what]
     if required and not text:
-        raise Invalid(f"Write the {what}.", fields={field: [f"Write the {what}."]})
+        raise Invalid(missing, fields={field: [missing]})
     if len(text) > limit:
         raise Invalid(
-            f"The {what} can be at most {limit:,} characters.",
-            fields={field: [f"At most {limit:,} characters."]},
+            too_long % {"limit": number(limit)},
+            fields={field: [_("At most %(count)s characters.", count=number(limit))]},
         )
     return text
 
@@ -97,10 +116,13 @@ def _transition(
     )
     if result.rowcount != 1:
         session.rollback()
+        now = session.get(Correction, correction.id).status.value.replace("_", " ")
         raise Conflict(
-            "This correction was decided or changed since you opened it "
-            f"(it is now {session.get(Correction, correction.id).status.value.replace('_', ' ')}). "
-            "Reload it to see the latest state; nothing was changed."
+            _(
+                "This correction was decided or changed since you opened it (it is now "
+                "%(status)s). Reload it to see the latest state; nothing was changed.",
+                status=now,
+            )
         )
     session.refresh(correction)
     return old
@@ -147,8 +169,10 @@ def _apply_proposed_text(
     anchor = correction.anchor
     if anchor.state != AnchorState.CURRENT or anchor.current_revision_id is None:
         raise Conflict(
-            "The quoted words are no longer in the current version, so they cannot be "
-            "replaced automatically. Accept without replacing them, or edit the text."
+            _(
+                "The quoted words are no longer in the current version, so they cannot be "
+                "replaced automatically. Accept without replacing them, or edit the text."
+            )
         )
     drafts = []
     for section in view.sections:
@@ -156,8 +180,10 @@ def _apply_proposed_text(
         if section.section_id == anchor.section_id:
             if text[anchor.current_start : anchor.current_end] != anchor.exact:
                 raise Conflict(
-                    "The quoted words were reworded in a later version, so they cannot be "
-                    "replaced automatically. Accept without replacing them, or edit the text."
+                    _(
+                        "The quoted words were reworded in a later version, so they cannot be "
+                        "replaced automatically. Accept without replacing them, or edit the text."
+                    )
                 )
             text = text[: anchor.current_start] + new_words + text[anchor.current_end :]
         drafts.append(SectionDraft(section.key, section.heading, section.kind, text))
@@ -207,7 +233,12 @@ def accept(
                 correction.proposed_text if replacement is None else replacement
             )
             session.flush()
-        summary = f"{correction.kind.value.capitalize()} accepted"
+        with site_locale():  # stored with the version, in the publication's language
+            summary = (
+                _("Clarification accepted")
+                if correction.kind.value == "clarification"
+                else _("Correction accepted")
+            )
         published = publish_update(
             session, article, moderator, body, summary=summary, drafts=drafts
         )
@@ -229,7 +260,7 @@ def accept(
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("Another update was published at the same moment; try again.") from exc
+        raise Conflict(_("Another update was published at the same moment; try again.")) from exc
     except BaseException:
         session.rollback()
         raise
@@ -291,7 +322,7 @@ def reject(
     expected_version: int,
 ) -> Correction:
     if reason not in REJECT_REASONS:
-        raise Invalid("Choose a reason.", fields={"reason": ["Choose a reason."]})
+        raise Invalid(_("Choose a reason."), fields={"reason": [_("Choose a reason.")]})
     note = _clean(
         note,
         field="note",
@@ -325,8 +356,8 @@ def mark_duplicate(
     current = _load(session, correction_id)
     if original is None or original.id == current.id or original.article_id != current.article_id:
         raise Invalid(
-            "Choose another correction of the same article.",
-            fields={"duplicate_of": ["Choose another correction of this article."]},
+            _("Choose another correction of the same article."),
+            fields={"duplicate_of": [_("Choose another correction of this article.")]},
         )
     return _decide(
         session,
@@ -381,8 +412,10 @@ def reopen(
     correction = _load(session, correction_id)
     if correction.status == CorrectionStatus.ACCEPTED:
         raise Conflict(
-            "This correction was published as an update, which is never unpublished. "
-            "Publish a new update if it needs amending."
+            _(
+                "This correction was published as an update, which is never unpublished. "
+                "Publish a new update if it needs amending."
+            )
         )
     return _decide(
         session,
@@ -408,9 +441,11 @@ def add_update(session: Session, actor: User | None, slug: str, text: str) -> Pu
     try:
         found = session.scalar(select(Article.id).where(Article.slug == slug))
         if found is None:
-            raise NotFound(f"There is no article called {slug!r}.")
+            raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
         article = locked_article(session, found)
-        published = publish_update(session, article, moderator, body, summary="Update added")
+        with site_locale():  # stored with the version, in the publication's language
+            summary = _("Update added")
+        published = publish_update(session, article, moderator, body, summary=summary)
         record_action(
             session,
             actor=moderator,
@@ -424,7 +459,7 @@ def add_update(session: Session, actor: User | None, slug: str, text: str) -> Pu
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("Another update was published at the same moment; try again.") from exc
+        raise Conflict(_("Another update was published at the same moment; try again.")) from exc
     except BaseException:
         session.rollback()
         raise

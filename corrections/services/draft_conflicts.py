@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write
+from corrections.i18n import _
 from corrections.models import Draft, Role, SectionKind, User
 from corrections.services.articles import UpdateView, read_article
 from corrections.services.draft_rules import Rebased, rebase_sections
@@ -49,27 +50,37 @@ class Meanwhile:
 
     @staticmethod
     def label(change: SectionDiff) -> str:
-        return change.new_heading or change.old_heading or "Introduction"
+        return change.new_heading or change.old_heading or _("Introduction")
 
 
 class DraftConflict(Conflict):
     """Someone published since the draft started; ``meanwhile`` says what changed."""
 
     def __init__(self, meanwhile: Meanwhile) -> None:
-        changed = ", ".join(Meanwhile.label(c) for c in meanwhile.changes) or "no section's text"
-        message = (
-            f"Version {meanwhile.latest_number} was published after your draft started from "
-            f"version {meanwhile.base_number}. Changed meanwhile: {changed}"
-        )
+        changed = ", ".join(Meanwhile.label(c) for c in meanwhile.changes) or _("no section's text")
+        numbers = {"latest": meanwhile.latest_number, "base": meanwhile.base_number}
         if meanwhile.updates:
-            message += f"; added Update {', '.join(str(u.number) for u in meanwhile.updates)}"
-        message += "."
+            updates = ", ".join(str(u.number) for u in meanwhile.updates)
+            message = _(
+                "Version %(latest)s was published after your draft started from version "
+                "%(base)s. Changed meanwhile: %(changed)s; added Update %(updates)s.",
+                changed=changed,
+                updates=updates,
+                **numbers,
+            )
+        else:
+            message = _(
+                "Version %(latest)s was published after your draft started from version "
+                "%(base)s. Changed meanwhile: %(changed)s.",
+                changed=changed,
+                **numbers,
+            )
         overlap = [
             Meanwhile.label(c) for c in meanwhile.changes if c.key in meanwhile.also_in_draft
         ]
         if overlap:
-            message += f" You changed {', '.join(overlap)} too."
-        message += " Take the newer text where you made no change, then publish."
+            message += " " + _("You changed %(sections)s too.", sections=", ".join(overlap))
+        message += " " + _("Take the newer text where you made no change, then publish.")
         super().__init__(message)
         self.meanwhile = meanwhile
 

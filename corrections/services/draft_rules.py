@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corrections.i18n import _, _l, number
 from corrections.models import SectionKind
 from corrections.services.errors import Invalid
 from corrections.text.article_format import MAX_HEADING_CHARS, make_key
@@ -17,7 +18,7 @@ from corrections.text.merge import merge3
 
 MAX_SECTIONS = 100
 MAX_SECTION_CHARS = 100_000
-NEW_SECTION_HEADING = "NEW SECTION"
+NEW_SECTION_HEADING = _l("NEW SECTION")
 OPS = ("add", "remove", "up", "down")
 
 
@@ -43,7 +44,7 @@ class DraftSection:
     @property
     def label(self) -> str:
         """How people call the section: its heading, or "Introduction" when it has none."""
-        return self.heading or "Introduction"
+        return self.heading or _("Introduction")
 
     def same_words(self, other: DraftSection | None) -> bool:
         return other is not None and (self.heading, self.text) == (other.heading, other.text)
@@ -63,7 +64,10 @@ def _string(item: Mapping[str, Any], name: str, index: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise _refuse(f"Section {index + 1}: the {name} must be text.", f"sections-{index}-{name}")
+        raise _refuse(
+            _("Section %(number)s: the %(part)s must be text.", number=index + 1, part=name),
+            f"sections-{index}-{name}",
+        )
     return value
 
 
@@ -80,18 +84,23 @@ def clean_sections(
     which must stay last, unchanged: updates are published by moderators, not edited here.
     """
     if not raw:
-        raise Invalid("A draft needs at least one section.")
+        raise Invalid(_("A draft needs at least one section."))
     if len(raw) > MAX_SECTIONS:
-        raise Invalid(f"An article can have at most {MAX_SECTIONS} sections.")
+        raise Invalid(_("An article can have at most %(count)s sections.", count=MAX_SECTIONS))
     if raw[-1].get("kind") != SectionKind.UPDATES.value:
-        raise Invalid(f"The {updates.heading} section must stay, as the last section.")
+        raise Invalid(
+            _("The %(heading)s section must stay, as the last section.", heading=updates.heading)
+        )
     seen: set[str] = set()
     cleaned: list[tuple[str | None, str, str]] = []
     for index, item in enumerate(raw[:-1]):
         kind = item.get("kind") or SectionKind.BODY.value
         if kind != SectionKind.BODY.value:
             raise _refuse(
-                f"Section {index + 1}: only the last section may be the updates section.",
+                _(
+                    "Section %(number)s: only the last section may be the updates section.",
+                    number=index + 1,
+                ),
                 f"sections-{index}-kind",
             )
         heading = _string(item, "heading", index).strip()
@@ -99,31 +108,54 @@ def clean_sections(
         key = _string(item, "key", index).strip() or None
         if "\n" in heading or "\r" in heading:
             raise _refuse(
-                f"Section {index + 1}: a heading is one line.", f"sections-{index}-heading"
+                _("Section %(number)s: a heading is one line.", number=index + 1),
+                f"sections-{index}-heading",
             )
         if len(heading) > MAX_HEADING_CHARS:
             raise _refuse(
-                f"Section {index + 1}: a heading can be at most {MAX_HEADING_CHARS} characters.",
+                _(
+                    "Section %(number)s: a heading can be at most %(count)s characters.",
+                    number=index + 1,
+                    count=MAX_HEADING_CHARS,
+                ),
                 f"sections-{index}-heading",
             )
         if not heading and index > 0:
             raise _refuse(
-                f"Section {index + 1} needs a heading; only the first section may go without.",
+                _(
+                    "Section %(number)s needs a heading; only the first section may go without.",
+                    number=index + 1,
+                ),
                 f"sections-{index}-heading",
             )
         if len(text) > MAX_SECTION_CHARS:
             raise _refuse(
-                f"Section {index + 1} ({heading or 'Introduction'}) is {len(text):,} characters "
-                f"long; a section can be at most {MAX_SECTION_CHARS:,}.",
+                _(
+                    "Section %(number)s (%(heading)s) is %(length)s characters long; "
+                    "a section can be at most %(limit)s.",
+                    number=index + 1,
+                    heading=heading or _("Introduction"),
+                    length=number(len(text)),
+                    limit=number(MAX_SECTION_CHARS),
+                ),
                 f"sections-{index}-text",
             )
         if key is not None and key not in existing:
             key = None  # a new section: its key comes from its heading, below
         if key is not None:
             if existing[key] != SectionKind.BODY:
-                raise _refuse(f"Section {index + 1} cannot use the key {key!r}.", "sections")
+                raise _refuse(
+                    _(
+                        "Section %(number)s cannot use the key %(key)s.",
+                        number=index + 1,
+                        key=repr(key),
+                    ),
+                    "sections",
+                )
             if key in seen:
-                raise _refuse(f"The section key {key!r} is used twice.", "sections")
+                raise _refuse(
+                    _("The section key %(key)s is used twice.", key=repr(key)), "sections"
+                )
             seen.add(key)
         cleaned.append((key, heading, text))
 
@@ -132,8 +164,11 @@ def clean_sections(
         last.get("text") or ""
     ):
         raise Invalid(
-            f"The {updates.heading} section is not edited here: updates are published one by "
-            "one through accepted corrections and moderation."
+            _(
+                "The %(heading)s section is not edited here: updates are published one by "
+                "one through accepted corrections and moderation.",
+                heading=updates.heading,
+            )
         )
 
     taken = set(existing) | seen
@@ -152,22 +187,22 @@ def apply_op(sections: list[DraftSection], op: str, index: int) -> tuple[list[Dr
     the draft is saved (see ``clean_sections``).
     """
     if op not in OPS or not 0 <= index < len(sections):
-        raise Invalid("That change to the sections is not possible; reload the editor.")
+        raise Invalid(_("That change to the sections is not possible; reload the editor."))
     body = [s for s in sections if s.kind == SectionKind.BODY]
     tail = sections[len(body) :]
     if op == "add":
         at = min(index + 1, len(body))
         if len(sections) >= MAX_SECTIONS:
-            raise Invalid(f"An article can have at most {MAX_SECTIONS} sections.")
-        new = DraftSection("", NEW_SECTION_HEADING, SectionKind.BODY, "")
+            raise Invalid(_("An article can have at most %(count)s sections.", count=MAX_SECTIONS))
+        new = DraftSection("", str(NEW_SECTION_HEADING), SectionKind.BODY, "")
         return [*body[:at], new, *body[at:], *tail], at
     if index >= len(body):
         raise Invalid(
-            "The updates section stays last; it cannot be removed or moved.",
+            _("The updates section stays last; it cannot be removed or moved."),
         )
     if op == "remove":
         if len(body) == 1:
-            raise Invalid("An article needs at least one section of text.")
+            raise Invalid(_("An article needs at least one section of text."))
         del body[index]
         return [*body, *tail], max(0, index - 1)
     target = index - 1 if op == "up" else index + 1

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from corrections.db import utcnow
+from corrections.i18n import _
 from corrections.models import Article, Draft, Revision, User
 from corrections.services.articles import ArticleView
 from corrections.services.draft_rules import DraftSection, Look
@@ -61,13 +62,13 @@ def clean_summary(summary: str | None, *, required: bool) -> str:
     summary = " ".join((summary or "").split())
     if required and not summary:
         raise Invalid(
-            "Say in a few words what changed in this version (shown in its history).",
-            fields={"summary": ["Write a summary of the changes."]},
+            _("Say in a few words what changed in this version (shown in its history)."),
+            fields={"summary": [_("Write a summary of the changes.")]},
         )
     if len(summary) > MAX_SUMMARY_CHARS:
         raise Invalid(
-            f"The summary can be at most {MAX_SUMMARY_CHARS} characters.",
-            fields={"summary": [f"At most {MAX_SUMMARY_CHARS} characters."]},
+            _("The summary can be at most %(count)s characters.", count=MAX_SUMMARY_CHARS),
+            fields={"summary": [_("At most %(count)s characters.", count=MAX_SUMMARY_CHARS)]},
         )
     return summary
 
@@ -75,7 +76,7 @@ def clean_summary(summary: str | None, *, required: bool) -> str:
 def article_id_of(session: Session, slug: str) -> int:
     found = session.scalar(select(Article.id).where(Article.slug == slug))
     if found is None:
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     return found
 
 
@@ -90,21 +91,23 @@ def find_draft(session: Session, user: User, article_id: int) -> Draft | None:
 def own_draft(session: Session, user: User, article_id: int) -> Draft:
     draft = find_draft(session, user, article_id)
     if draft is None:
-        raise NotFound("You have no draft of this article open; open the editor to start one.")
+        raise NotFound(_("You have no draft of this article open; open the editor to start one."))
     return draft
 
 
 def base_revision(session: Session, draft: Draft) -> Revision:
     revision = session.get(Revision, draft.base_revision_id)
     if revision is None:  # the foreign key cascades; this keeps the type checker honest
-        raise NotFound("The version this draft started from no longer exists.")
+        raise NotFound(_("The version this draft started from no longer exists."))
     return revision
 
 
 def saved_elsewhere() -> Conflict:
     return Conflict(
-        "This draft was saved from another tab or window since you loaded it. "
-        "Reload the editor to see the latest draft; this change was not saved."
+        _(
+            "This draft was saved from another tab or window since you loaded it. "
+            "Reload the editor to see the latest draft; this change was not saved."
+        )
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from corrections.db import begin_write
+from corrections.i18n import _
 from corrections.models import (
     AnchorState,
     Article,
@@ -240,8 +241,10 @@ def publish_draft(
             (s.key, s.heading, s.text) for s in before.sections
         ]:
             raise Invalid(
-                f"Your draft reads the same as version {before.revision.number}; "
-                "there is nothing to publish."
+                _(
+                    "Your draft reads the same as version %(number)s; there is nothing to publish.",
+                    number=before.revision.number,
+                )
             )
         undone = undone_fixes(session, article.id, before.sections, sections)
         if undone and not confirm_undo:
@@ -266,7 +269,7 @@ def publish_draft(
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("Another version was published at the same moment; try again.") from exc
+        raise Conflict(_("Another version was published at the same moment; try again.")) from exc
     except BaseException:
         session.rollback()
         raise

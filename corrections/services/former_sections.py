@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from corrections.i18n import _
 from corrections.models import (
     Comment,
     CommentStatus,
@@ -34,7 +35,7 @@ class FormerSection:
 
     @property
     def label(self) -> str:
-        return self.heading or "Introduction"
+        return self.heading or _("Introduction")
 
 
 def former_sections(

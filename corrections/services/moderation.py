@@ -29,6 +29,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from corrections.db import DB_INT_MAX, begin_write, utcnow
+from corrections.i18n import _, _l
 from corrections.models import Comment, CommentStatus, Flag, Role, User
 from corrections.services.audit import record_action
 from corrections.services.comment_notices import comment_decided
@@ -48,7 +49,8 @@ class CommentAction(enum.StrEnum):
     DELETE = "delete"
 
 
-# Why a comment is rejected: the code forms and the API send, and how people read it.
+# Why a comment is rejected: the code forms and the API send, and the English reason the
+# comment and the log keep with it (people read ``services.words``, in their language).
 REJECT_REASONS = {
     "off_topic": "off topic",
     "abusive": "abusive",
@@ -71,10 +73,10 @@ _LOGGED_AS = {
     CommentAction.DELETE: "comment_deleted",
 }
 _DONE = {
-    CommentStatus.PUBLISHED: "approved",
-    CommentStatus.REJECTED: "rejected",
-    CommentStatus.SPAM: "marked as spam",
-    CommentStatus.DELETED: "deleted",
+    CommentStatus.PUBLISHED: _l("This comment has already been approved"),
+    CommentStatus.REJECTED: _l("This comment has already been rejected"),
+    CommentStatus.SPAM: _l("This comment has already been marked as spam"),
+    CommentStatus.DELETED: _l("This comment has already been deleted"),
 }
 
 
@@ -88,6 +90,9 @@ class Decision:
     # comment that has moved on since is not touched. None: any status open to the action.
     expected: CommentStatus | None = None
     notify: bool = True  # tell the commenter (held comments, approve and reject only)
+    # What the commenter's email says (in the site's language): the reason code and note.
+    code: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,9 +107,11 @@ def _expected(status: Expected) -> CommentStatus | None:
     try:
         seen = CommentStatus(status)
     except ValueError as exc:
-        raise Invalid("Reload the queue and try again.", fields={"seen": ["Unknown."]}) from exc
+        raise Invalid(
+            _("Reload the queue and try again."), fields={"seen": [_("Unknown.")]}
+        ) from exc
     if seen not in _OPEN:
-        raise Invalid("Only pending and published comments can be decided.")
+        raise Invalid(_("Only pending and published comments can be decided."))
     return seen
 
 
@@ -119,22 +126,26 @@ def decision(
         chosen = CommentAction(action)
     except ValueError as exc:
         raise Invalid(
-            "Choose approve, reject, spam or delete.", fields={"action": ["Choose an action."]}
+            _("Choose approve, reject, spam or delete."),
+            fields={"action": [_("Choose an action.")]},
         ) from exc
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE_CHARS:
         raise Invalid(
-            f"The note can be at most {MAX_NOTE_CHARS} characters.",
-            fields={"note": [f"At most {MAX_NOTE_CHARS} characters."]},
+            _("The note can be at most %(count)s characters.", count=MAX_NOTE_CHARS),
+            fields={"note": [_("At most %(count)s characters.", count=MAX_NOTE_CHARS)]},
         )
     seen = _expected(expected)
     if chosen is CommentAction.REJECT:
         if reason not in REJECT_REASONS:
             raise Invalid(
-                "Choose why the comment is rejected.", fields={"reason": ["Choose a reason."]}
+                _("Choose why the comment is rejected."),
+                fields={"reason": [_("Choose a reason.")]},
             )
         label = REJECT_REASONS[reason]
-        return Decision(chosen, f"{label}: {note}" if note else label, seen)
+        return Decision(
+            chosen, f"{label}: {note}" if note else label, seen, code=reason, note=note or None
+        )
     return Decision(chosen, note or None, seen)
 
 
@@ -214,16 +225,16 @@ def bulk_decide(
     """
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
-        raise Invalid("Select at least one comment.", fields={"ids": ["Select a comment."]})
+        raise Invalid(_("Select at least one comment."), fields={"ids": [_("Select a comment.")]})
     if len(ids) > MAX_BULK:
         raise Invalid(
-            f"Decide at most {MAX_BULK} comments at once.",
-            fields={"ids": [f"At most {MAX_BULK}."]},
+            _("Decide at most %(count)s comments at once.", count=MAX_BULK),
+            fields={"ids": [_("At most %(count)s.", count=MAX_BULK)]},
         )
     if ids[0] < 1 or ids[-1] > DB_INT_MAX:
         raise Invalid(
-            "Select comments from the queue; that is not a comment number.",
-            fields={"ids": [f"Comment numbers are from 1 to {DB_INT_MAX}."]},
+            _("Select comments from the queue; that is not a comment number."),
+            fields={"ids": [_("Comment numbers are from 1 to %(max)s.", max=DB_INT_MAX)]},
         )
     chosen = decision(action, reason, note, expected)
     return _in_write(session, actor, lambda moderator: apply_many(session, moderator, ids, chosen))
@@ -254,7 +265,7 @@ def comment_ids_by_author(session: Session, comment_id: int) -> list[int]:
     """
     comment = session.get(Comment, comment_id)
     if comment is None:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_("There is no such comment."))
     same = [Comment.id == comment.id]
     if comment.user_id is not None:
         same.append(Comment.user_id == comment.user_id)
@@ -308,7 +319,7 @@ def _decide_one(session: Session, actor: User | None, comment_id: int, chosen: D
             .execution_options(populate_existing=True)
         ).one_or_none()
         if comment is None:
-            raise NotFound("There is no such comment.")
+            raise NotFound(_("There is no such comment."))
         if not _apply(session, moderator, comment, chosen, utcnow()):
             raise _not_open(session, comment_id, chosen)
         return comment
@@ -325,17 +336,24 @@ def _not_open(session: Session, comment_id: int, chosen: Decision) -> Conflict:
     ).one()
     if row.status == CommentStatus.PENDING:
         return Conflict(
-            "This comment went back to the queue (its author edited it); "
-            "reload the page to read it again."
+            _(
+                "This comment went back to the queue (its author edited it); "
+                "reload the page to read it again."
+            )
         )
     if row.status == CommentStatus.PUBLISHED and chosen.expected in (None, row.status):
-        return Conflict("This comment is already published and has no open flags.")
+        return Conflict(_("This comment is already published and has no open flags."))
     if row.status == CommentStatus.DELETED and row.decision_reason == "deleted by its author":
-        return Conflict("Its author has deleted this comment; there is nothing to decide.")
-    done = _DONE.get(row.status, row.status.value)
+        return Conflict(_("Its author has deleted this comment; there is nothing to decide."))
+    done = _DONE.get(row.status) or _(
+        "This comment has already been %(status)s", status=row.status.value
+    )
     return Conflict(
-        f"This comment has already been {done} (by another moderator, or an earlier click); "
-        "nothing was changed. Reload the queue to see what is left."
+        _(
+            "%(done)s (by another moderator, or an earlier click); "
+            "nothing was changed. Reload the queue to see what is left.",
+            done=done,
+        )
     )
 
 
@@ -371,7 +389,7 @@ def _apply(
     _resolve_flags(session, comment.id, now)
     _log(session, moderator, comment, _LOGGED_AS[chosen.action], old, new, chosen.reason)
     if chosen.notify and old is CommentStatus.PENDING:
-        comment_decided(session, comment, new, chosen.reason)
+        comment_decided(session, comment, new, chosen.code, chosen.note)
     return True
 
 

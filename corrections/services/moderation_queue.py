@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from corrections.i18n import _, _l
 from corrections.models import (
     Anchor,
     Article,
@@ -48,11 +49,11 @@ from corrections.services.users import require_role
 
 TABS = ("corrections", "needs-info", "comments", "flagged", "decided")
 TAB_LABELS = {
-    "corrections": "Corrections",
-    "needs-info": "Needs information",
-    "comments": "Comments",
-    "flagged": "Flagged",
-    "decided": "Decided",
+    "corrections": _l("Corrections"),
+    "needs-info": _l("Needs information"),
+    "comments": _l("Comments"),
+    "flagged": _l("Flagged"),
+    "decided": _l("Decided"),
 }
 COUNT_CAP = 1000
 
@@ -168,7 +169,10 @@ def _conditions(
             )
             where.append(in_section)
         return ModerationAction.id, where
-    raise Invalid(f"There is no tab {tab!r}.", fields={"tab": [f"One of {', '.join(TABS)}."]})
+    raise Invalid(
+        _("There is no tab %(tab)s.", tab=repr(tab)),
+        fields={"tab": [_("One of %(tabs)s.", tabs=", ".join(TABS))]},
+    )
 
 
 def capped_count(session: Session, id_column: Any, where: list[ColumnElement[bool]]) -> Count:

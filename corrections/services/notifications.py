@@ -3,7 +3,8 @@
 Links in emails are absolute, under the ``PUBLIC_URL`` setting. It is read from the
 application's config here, at the one place that writes links, rather than passed through
 every decision's signature: the notices are always written inside an app context (a
-request, a CLI command, a test).
+request, a CLI command, a test). They are written in the site's default language
+(``CORRECTIONS_DEFAULT_LOCALE``), whoever made the decision.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from corrections.models import Article, Correction, CorrectionStatus, Update
+from corrections.i18n import _, site_locale
+from corrections.models import Article, Correction, CorrectionKind, CorrectionStatus, Update
 from corrections.services.outbox import enqueue
+from corrections.services.words import CORRECTION_REASON_WORDS
 
 
 def public_link(path: str) -> str:
@@ -28,27 +31,32 @@ def public_link(path: str) -> str:
 def _decision_sentence(correction: Correction, update: Update | None, version: int | None) -> str:
     status = correction.status
     if status == CorrectionStatus.ACCEPTED and update is not None:
-        return (
-            f"It was accepted and published as Update {update.number} in version {version} "
-            "of the article. Thank you."
+        return _(
+            "It was accepted and published as Update %(update)s in version %(version)s "
+            "of the article. Thank you.",
+            update=update.number,
+            version=version,
         )
     if status == CorrectionStatus.REJECTED:
-        note = (
-            f"\n\nThe moderators' note: {correction.decision_note}"
-            if correction.decision_note
-            else ""
-        )
-        reason = (correction.decision_reason or "other").replace("_", " ")
-        return f"It was not accepted (reason: {reason}).{note}"
+        code = correction.decision_reason or "other"
+        reason = CORRECTION_REASON_WORDS.get(code) or code.replace("_", " ")
+        if correction.decision_note:
+            return _(
+                "It was not accepted (reason: %(reason)s).\n\nThe moderators' note: %(note)s",
+                reason=reason,
+                note=correction.decision_note,
+            )
+        return _("It was not accepted (reason: %(reason)s).", reason=reason)
     if status == CorrectionStatus.DUPLICATE:
-        return "Someone suggested the same correction before you; it is handled there."
+        return _("Someone suggested the same correction before you; it is handled there.")
     if status == CorrectionStatus.NEEDS_INFO:
-        return (
+        return _(
             "The moderators need more information before they decide:\n\n"
-            f"{correction.info_request}\n\n"
-            "Please answer on your correction's tracking page."
+            "%(question)s\n\n"
+            "Please answer on your correction's tracking page.",
+            question=correction.info_request,
         )
-    return f"Its status is now: {status.value.replace('_', ' ')}."
+    return _("Its status is now: %(status)s.", status=status.value.replace("_", " "))
 
 
 def correction_decided(
@@ -57,16 +65,29 @@ def correction_decided(
     """Queue the reporter's email about a decision, in the decision's transaction."""
     update = getattr(published, "update", None)
     revision = getattr(published, "revision", None)
-    sentence = _decision_sentence(correction, update, revision.number if revision else None)
     where = f"/a/{article.slug}" + (f"#update-{update.number}" if update is not None else "")
-    body = (
-        f"Hello {correction.reporter_name},\n\n"
-        f"You suggested a {correction.kind.value} to “{article.title}”.\n\n"
-        f"{sentence}\n\n"
-        "Follow it with the private tracking link you kept when you sent it "
-        f"({public_link(f'/c/{correction.public_id}')}).\n"
-        f"The article: {public_link(where)}\n"
-    )
-    enqueue(
-        session, correction.reporter_email, f"Your {correction.kind.value}: {article.title}", body
-    )
+    title = article.title
+    is_correction = correction.kind is CorrectionKind.CORRECTION
+    with site_locale():
+        sentence = _decision_sentence(correction, update, revision.number if revision else None)
+        suggested = (
+            _("You suggested a correction to “%(title)s”.", title=title)
+            if is_correction
+            else _("You suggested a clarification to “%(title)s”.", title=title)
+        )
+        body = _(
+            "Hello %(name)s,\n\n%(suggested)s\n\n%(sentence)s\n\n"
+            "Follow it with the private tracking link you kept when you sent it (%(tracking)s).\n"
+            "The article: %(article)s\n",
+            name=correction.reporter_name,
+            suggested=suggested,
+            sentence=sentence,
+            tracking=public_link(f"/c/{correction.public_id}"),
+            article=public_link(where),
+        )
+        subject = (
+            _("Your correction: %(title)s", title=title)
+            if is_correction
+            else _("Your clarification: %(title)s", title=title)
+        )
+    enqueue(session, correction.reporter_email, subject, body)

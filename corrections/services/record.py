@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from corrections.i18n import _, _l
 from corrections.models import (
     Article,
     Correction,
@@ -35,9 +36,9 @@ from corrections.text.diff import SectionDiff
 
 # How a revision's kind reads in the history and the feed.
 KIND_WORDS = {
-    RevisionKind.IMPORT: "Imported text",
-    RevisionKind.EDIT: "Edited",
-    RevisionKind.UPDATE: "Update published",
+    RevisionKind.IMPORT: _l("Imported text"),
+    RevisionKind.EDIT: _l("Edited"),
+    RevisionKind.UPDATE: _l("Update published"),
 }
 FEED_SIZE = 50
 # Feed ids must never change, wherever the site is served from: UUIDs derived from this
@@ -123,7 +124,9 @@ def compare(session: Session, slug: str, a: int, b: int) -> Comparison:
     }
     for number in (a, b):
         if number not in found:
-            raise NotFound(f"{article.title!r} has no version {number}.")
+            raise NotFound(
+                _("%(title)s has no version %(number)s.", title=repr(article.title), number=number)
+            )
     old, new = found[a], found[b]
     old_sections, old_kinds = _sections(session, old.id)
     new_sections, new_kinds = (old_sections, old_kinds) if a == b else _sections(session, new.id)
@@ -314,7 +317,7 @@ def feed(session: Session, slug: str, *, size: int = FEED_SIZE) -> Feed:
             kind="update",
             number=u.number,
             id=_feed_id(article, f"update/{u.number}"),
-            title=f"Update {u.number}: {_shorten(u.body)}",
+            title=_("Update %(number)s: %(text)s", number=u.number, text=_shorten(u.body)),
             text=u.body,
             at=u.published_at,
             revision_number=number,
@@ -326,7 +329,7 @@ def feed(session: Session, slug: str, *, size: int = FEED_SIZE) -> Feed:
             kind="revision",
             number=r.number,
             id=_feed_id(article, f"revision/{r.number}"),
-            title=f"Version {r.number}: {r.summary}",
+            title=_("Version %(number)s: %(summary)s", number=r.number, summary=r.summary),
             text=f"{KIND_WORDS[r.kind]}: {r.summary}",
             at=r.created_at,
             revision_number=r.number,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from corrections.i18n import _, _l, site_locale
 from corrections.models import (
     Anchor,
     AnchorState,
@@ -49,22 +50,32 @@ class CorrectionReview:
 
 
 def suggested_update_text(correction: Correction) -> str:
-    """Newsroom style: say what the earlier version said and what is right, with sources."""
+    """Newsroom style: say what the earlier version said and what is right, with sources.
+
+    In the site's language (the publication's), not the moderator's: it is published."""
     quote = " ".join(correction.anchor.exact.split())
     proposed = correction.proposed_text.strip().rstrip(".")
     sources = ", ".join(link.url for link in correction.links)
-    if correction.kind.value == "clarification":
-        text = f"Clarification: where an earlier version said “{quote}”, it now reads “{proposed}”."
-    else:
-        text = f"An earlier version said “{quote}”; {proposed}."
-    return f"{text} (Sources: {sources})" if sources else text
+    with site_locale():
+        if correction.kind.value == "clarification":
+            text = _(
+                "Clarification: where an earlier version said “%(quote)s”, it now reads "
+                "“%(proposed)s”.",
+                quote=quote,
+                proposed=proposed,
+            )
+        else:
+            text = _(
+                "An earlier version said “%(quote)s”; %(proposed)s.", quote=quote, proposed=proposed
+            )
+        return _("%(text)s (Sources: %(sources)s)", text=text, sources=sources) if sources else text
 
 
 def review(session: Session, actor: User | None, correction_id: int) -> CorrectionReview:
     require_role(actor, Role.MODERATOR)
     correction = session.get(Correction, correction_id)
     if correction is None:
-        raise NotFound("There is no such correction.")
+        raise NotFound(_("There is no such correction."))
     article = session.get(Article, correction.article_id)
     anchor: Anchor = correction.anchor
     made = session.get(Revision, anchor.revision_id)
@@ -141,10 +152,10 @@ def reporter_history(session: Session, correction: Correction) -> list[Correctio
 
 
 OUTCOME_WORDS = {
-    CorrectionStatus.PENDING: "pending",
-    CorrectionStatus.NEEDS_INFO: "waiting for information",
-    CorrectionStatus.ACCEPTED: "accepted",
-    CorrectionStatus.REJECTED: "rejected",
-    CorrectionStatus.DUPLICATE: "duplicate",
-    CorrectionStatus.WITHDRAWN: "withdrawn",
+    CorrectionStatus.PENDING: _l("pending"),
+    CorrectionStatus.NEEDS_INFO: _l("waiting for information"),
+    CorrectionStatus.ACCEPTED: _l("accepted"),
+    CorrectionStatus.REJECTED: _l("rejected"),
+    CorrectionStatus.DUPLICATE: _l("duplicate"),
+    CorrectionStatus.WITHDRAWN: _l("withdrawn"),
 }

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write
+from corrections.i18n import _
 from corrections.models import (
     Article,
     Revision,
@@ -46,7 +47,7 @@ def lock_article(session: Session, slug: str) -> Article:
         select(Article).where(Article.slug == slug).with_for_update()
     ).one_or_none()
     if article is None:
-        raise NotFound(f"There is no article called {slug!r}.")
+        raise NotFound(_("There is no article called %(slug)s.", slug=repr(slug)))
     return article
 
 
@@ -63,7 +64,7 @@ def locked_article(session: Session, article_id: int) -> Article:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if article is None:
-        raise NotFound("There is no such article.")
+        raise NotFound(_("There is no such article."))
     return article
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from corrections.db import begin_write
+from corrections.i18n import _, number
 from corrections.models import (
     Anchor,
     AnchorState,
@@ -107,8 +108,11 @@ def _where_in_draft(latest: str, start: int, end: int, mine: str, quote: str) ->
     carried = TextMapping(latest, mine).carry(TextAnchor.from_text(latest, start, end))
     if carried.anchor is None or mine[carried.anchor.start : carried.anchor.end] != quote:
         raise Invalid(
-            f"You changed the words “{quote}” in your draft, so the suggestion cannot be "
-            "applied automatically; edit them by hand."
+            _(
+                "You changed the words “%(quote)s” in your draft, so the suggestion cannot be "
+                "applied automatically; edit them by hand.",
+                quote=quote,
+            )
         )
     return carried.anchor.start, carried.anchor.end
 
@@ -127,16 +131,16 @@ def apply_suggestion(
         draft = own_draft(session, author, article_id)
         correction = session.get(Correction, correction_id)
         if correction is None or correction.article_id != article_id:
-            raise NotFound("There is no such correction of this article.")
+            raise NotFound(_("There is no such correction of this article."))
         anchor = correction.anchor
         if (
             correction.status != CorrectionStatus.ACCEPTED
             or correction.text_applied
             or anchor.state != AnchorState.CURRENT
         ):
-            raise Invalid("This correction has no suggested text waiting to be applied.")
+            raise Invalid(_("This correction has no suggested text waiting to be applied."))
         if correction.id in draft.applied_corrections:
-            raise Invalid("This suggestion is applied in your draft already.")
+            raise Invalid(_("This suggestion is applied in your draft already."))
         view = read_article(session, slug)
         section = next((s for s in view.sections if s.section_id == anchor.section_id), None)
         if (
@@ -144,14 +148,21 @@ def apply_suggestion(
             or section.text[anchor.current_start : anchor.current_end] != anchor.exact
         ):
             raise Invalid(
-                f"The quoted words “{anchor.exact}” are no longer where the correction found "
-                f"them in version {view.revision.number}; edit the text by hand."
+                _(
+                    "The quoted words “%(quote)s” are no longer where the correction found "
+                    "them in version %(number)s; edit the text by hand.",
+                    quote=anchor.exact,
+                    number=view.revision.number,
+                )
             )
         sections = sections_of(draft)
         at = next((i for i, s in enumerate(sections) if s.key == section.key), None)
         if at is None:
             raise Invalid(
-                f"Your draft no longer has the section “{section.heading or 'Introduction'}”."
+                _(
+                    "Your draft no longer has the section “%(section)s”.",
+                    section=section.heading or _("Introduction"),
+                )
             )
         mine = sections[at]
         start, end = _where_in_draft(
@@ -159,7 +170,12 @@ def apply_suggestion(
         )
         text = mine.text[:start] + correction.proposed_text + mine.text[end:]
         if len(text) > MAX_SECTION_CHARS:
-            raise Invalid(f"The section would be longer than {MAX_SECTION_CHARS:,} characters.")
+            raise Invalid(
+                _(
+                    "The section would be longer than %(count)s characters.",
+                    count=number(MAX_SECTION_CHARS),
+                )
+            )
         sections[at] = DraftSection(mine.key, mine.heading, mine.kind, text)
         write_draft(
             session,

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write, utcnow
+from corrections.i18n import _
 from corrections.models import ApiToken, Role, User
 from corrections.services.audit import record_action
 from corrections.services.errors import Forbidden, Invalid, NotFound
@@ -24,12 +25,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the plaintext is returned here and never again."""
     if not user.is_active:
-        raise Forbidden(f"The account {user.email} is disabled; it cannot have tokens.")
+        raise Forbidden(
+            _("The account %(email)s is disabled; it cannot have tokens.", email=user.email)
+        )
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME_CHARS:
         raise Invalid(
-            f"Give the token a name of 1 to {MAX_NAME_CHARS} characters.",
-            fields={"name": [f"Use 1 to {MAX_NAME_CHARS} characters."]},
+            _("Give the token a name of 1 to %(count)s characters.", count=MAX_NAME_CHARS),
+            fields={"name": [_("Use 1 to %(count)s characters.", count=MAX_NAME_CHARS)]},
         )
     plaintext = new_token(TOKEN_PREFIX)
     token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(plaintext))
@@ -54,10 +57,10 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
     actor = require_role(actor, Role.READER)
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound("There is no such token.")
+        raise NotFound(_("There is no such token."))
     own = token.user_id == actor.id
     if not own and not actor.role.at_least(Role.ADMIN):
-        raise Forbidden("You can only revoke your own tokens.")
+        raise Forbidden(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         if not own:

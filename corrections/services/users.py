@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from corrections.i18n import _
 from corrections.models import Role, User
 from corrections.services.errors import Conflict, Forbidden, Invalid
 
@@ -25,7 +26,8 @@ def normalize_email(email: str) -> str:
         # Quote what was typed, but not all of it: the message must stay readable.
         shown = email if len(email) <= SHOWN_EMAIL_CHARS else email[:SHOWN_EMAIL_CHARS] + "…"
         raise Invalid(
-            f"{shown!r} is not an email address.", fields={"email": ["Enter an email address."]}
+            _("%(email)s is not an email address.", email=repr(shown)),
+            fields={"email": [_("Enter an email address.")]},
         )
     return email
 
@@ -33,11 +35,13 @@ def normalize_email(email: str) -> str:
 def validate_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_CHARS:
         raise Invalid(
-            f"The password must have at least {MIN_PASSWORD_CHARS} characters.",
-            fields={"password": [f"Use at least {MIN_PASSWORD_CHARS} characters."]},
+            _("The password must have at least %(count)s characters.", count=MIN_PASSWORD_CHARS),
+            fields={
+                "password": [_("Use at least %(count)s characters.", count=MIN_PASSWORD_CHARS)]
+            },
         )
     if len(password) > MAX_PASSWORD_CHARS:
-        raise Invalid("The password is too long.", fields={"password": ["Too long."]})
+        raise Invalid(_("The password is too long."), fields={"password": [_("Too long.")]})
     return password
 
 
@@ -48,9 +52,9 @@ def hash_password(password: str) -> str:
 def require_role(actor: User | None, role: Role) -> User:
     """Raise Forbidden unless ``actor`` is an active account with ``role`` or above."""
     if actor is None or not actor.is_active:
-        raise Forbidden("Please sign in with an account that may do this.")
+        raise Forbidden(_("Please sign in with an account that may do this."))
     if not actor.role.at_least(role):
-        raise Forbidden(f"This needs the {role.value} role or above.")
+        raise Forbidden(_("This needs the %(role)s role or above.", role=role.value))
     return actor
 
 
@@ -75,7 +79,7 @@ def create_user(
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"An account for {email} exists already.") from exc
+        raise Conflict(_("An account for %(email)s exists already.", email=email)) from exc
     return user
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corrections.db import begin_write
+from corrections.i18n import _
 from corrections.models import Role, User, WordKind, WordRule
 from corrections.services.audit import record_action
 from corrections.services.errors import Conflict, Invalid, NotFound
@@ -27,16 +28,19 @@ def normalise_word(word: str) -> str:
     folded = " ".join((word or "").split()).casefold()
     if not 1 <= len(folded) <= MAX_WORD_CHARS:
         raise Invalid(
-            f"Enter a word or phrase of 1 to {MAX_WORD_CHARS} characters.",
-            fields={"word": [f"Use 1 to {MAX_WORD_CHARS} characters."]},
+            _("Enter a word or phrase of 1 to %(count)s characters.", count=MAX_WORD_CHARS),
+            fields={"word": [_("Use 1 to %(count)s characters.", count=MAX_WORD_CHARS)]},
         )
     if " " not in folded and not _WORD.fullmatch(folded):
         # A single "word" is compared with the whole words of a text, which never hold
         # punctuation: "e-mail" could never match. Phrases (with spaces) match as written.
         raise Invalid(
-            f"“{folded}” would never match: a single word has only letters and digits. "
-            "To match text with punctuation, write it as a phrase with spaces.",
-            fields={"word": ["Use letters and digits only, or a phrase with spaces."]},
+            _(
+                "“%(word)s” would never match: a single word has only letters and digits. "
+                "To match text with punctuation, write it as a phrase with spaces.",
+                word=folded,
+            ),
+            fields={"word": [_("Use letters and digits only, or a phrase with spaces.")]},
         )
     return folded
 
@@ -46,7 +50,7 @@ def _kind(kind: WordKind | str) -> WordKind:
         return WordKind(kind)
     except ValueError as exc:
         raise Invalid(
-            "Choose the blocked or the watched list.", fields={"kind": ["Choose."]}
+            _("Choose the blocked or the watched list."), fields={"kind": [_("Choose.")]}
         ) from exc
 
 
@@ -61,8 +65,10 @@ def add_word(session: Session, actor: User | None, kind: WordKind | str, word: s
             session.flush()
         except IntegrityError as exc:
             raise Conflict(
-                f"“{normalised}” is already on the {chosen.value} list.",
-                fields={"word": ["Already on this list."]},
+                _("“%(word)s” is already on the blocked list.", word=normalised)
+                if chosen is WordKind.BLOCKED
+                else _("“%(word)s” is already on the watched list.", word=normalised),
+                fields={"word": [_("Already on this list.")]},
             ) from exc
         record_action(
             session,
@@ -86,7 +92,7 @@ def remove_word(session: Session, actor: User | None, rule_id: int) -> WordRule:
         moderator = require_role(actor, Role.MODERATOR)
         rule = session.get(WordRule, rule_id, with_for_update=True, populate_existing=True)
         if rule is None:
-            raise NotFound("That word is not on the lists (any more).")
+            raise NotFound(_("That word is not on the lists (any more)."))
         record_action(
             session,
             actor=moderator,

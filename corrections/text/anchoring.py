@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from corrections.i18n import _, number
 from corrections.text.diff import Opcode, char_opcodes
 
 CONTEXT_CHARS = 32
@@ -37,26 +38,31 @@ class QuoteError(ValueError):
 
 class QuoteEmpty(QuoteError):
     def __init__(self) -> None:
-        super().__init__("Select or type the words you want to quote.")
+        super().__init__(_("Select or type the words you want to quote."))
 
 
 class QuoteTooLong(QuoteError):
     def __init__(self) -> None:
-        super().__init__(f"Quotes can be at most {MAX_QUOTE_CHARS:,} characters long.")
+        super().__init__(
+            _("Quotes can be at most %(count)s characters long.", count=number(MAX_QUOTE_CHARS))
+        )
 
 
 class QuoteNotFound(QuoteError):
     def __init__(self) -> None:
         super().__init__(
-            "We could not find these words in this section; copy them exactly as they appear."
+            _("We could not find these words in this section; copy them exactly as they appear.")
         )
 
 
 class QuoteAmbiguous(QuoteError):
     def __init__(self, count: int) -> None:
         super().__init__(
-            f"These words appear {count} times in this section; "
-            "include a few more words so we know which one you mean."
+            _(
+                "These words appear %(count)s times in this section; "
+                "include a few more words so we know which one you mean.",
+                count=count,
+            )
         )
         self.count = count
 

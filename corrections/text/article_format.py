@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from corrections.i18n import _, number
+
 MAX_FILE_BYTES = 1_000_000
 MAX_HEADING_CHARS = 200
 MAX_KEY_CHARS = 80
@@ -62,17 +64,25 @@ class ParsedArticle:
 def decode_article_file(data: bytes) -> str:
     """Bytes of an uploaded or named file to text, or a one-line reason it is refused."""
     if len(data) > MAX_FILE_BYTES:
-        raise ArticleFormatError(f"The file is over the limit of {MAX_FILE_BYTES:,} bytes (1 MB).")
+        raise ArticleFormatError(
+            _(
+                "The file is over the limit of %(count)s bytes (1 MB).",
+                count=number(MAX_FILE_BYTES),
+            )
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleFormatError(
-            f"The file is not UTF-8 text (byte {exc.start} cannot be decoded)."
+            _(
+                "The file is not UTF-8 text (byte %(position)s cannot be decoded).",
+                position=exc.start,
+            )
         ) from exc
     if "\x00" in text:
-        raise ArticleFormatError("The file is not text: it contains NUL bytes.")
+        raise ArticleFormatError(_("The file is not text: it contains NUL bytes."))
     if not text.strip():
-        raise ArticleFormatError("The file is empty.")
+        raise ArticleFormatError(_("The file is empty."))
     return text
 
 
@@ -120,8 +130,11 @@ def parse_article(text: str) -> ParsedArticle:
         if heading.strip() in UPDATES_HEADINGS:
             if updates_seen:
                 raise ArticleFormatError(
-                    f"The heading {heading.strip()!r} is a second UPDATE heading; "
-                    "an article has one UPDATE section, at the end."
+                    _(
+                        "The heading %(heading)s is a second UPDATE heading; "
+                        "an article has one UPDATE section, at the end.",
+                        heading=repr(heading.strip()),
+                    )
                 )
             updates_seen = True
             key = make_key(heading, taken)
@@ -130,8 +143,11 @@ def parse_article(text: str) -> ParsedArticle:
             return
         if updates_seen:
             raise ArticleFormatError(
-                f"The heading {heading.strip()!r} comes after UPDATE; "
-                "the UPDATE section must be the last one."
+                _(
+                    "The heading %(heading)s comes after UPDATE; "
+                    "the UPDATE section must be the last one.",
+                    heading=repr(heading.strip()),
+                )
             )
         article.sections.append(
             ParsedSection(make_key(heading, taken), heading.strip(), "body", body)
@@ -146,7 +162,7 @@ def parse_article(text: str) -> ParsedArticle:
     close()
 
     if not any(s.kind == "body" and s.text for s in article.sections):
-        raise ArticleFormatError("The file has no article text, only headings.")
+        raise ArticleFormatError(_("The file has no article text, only headings."))
     if not updates_seen:
         article.sections.append(ParsedSection(make_key("UPDATE", taken), "UPDATE", "updates", ""))
     return article
@@ -161,7 +177,9 @@ def parse_update(paragraph: str) -> ParsedUpdate:
             return ParsedUpdate(paragraph)
         body = paragraph[match.end() :].strip()
         if not body:
-            raise ArticleFormatError(f"Update {match.group(1)} has a date but no text.")
+            raise ArticleFormatError(
+                _("Update %(number)s has a date but no text.", number=match.group(1))
+            )
         return ParsedUpdate(body, published)
     return ParsedUpdate(paragraph)
 

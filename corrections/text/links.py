@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+from corrections.i18n import _, ngettext, number
+
 MAX_LINK_LENGTH = 2048
 
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -73,23 +75,27 @@ def _normalize_host(host: str, url: str) -> str:
         try:
             address = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
-            raise InvalidLink(f"This link has an invalid address: '{_shown(url)}'") from None
+            raise InvalidLink(
+                _("This link has an invalid address: '%(link)s'", link=_shown(url))
+            ) from None
         if address.scope_id:
-            raise InvalidLink(f"This link has an invalid address: '{_shown(url)}'")
+            raise InvalidLink(_("This link has an invalid address: '%(link)s'", link=_shown(url)))
         return f"[{address.compressed}]"
 
     if not host:
-        raise InvalidLink(f"This link has no website name: '{_shown(url)}'")
+        raise InvalidLink(_("This link has no website name: '%(link)s'", link=_shown(url)))
     # One trailing dot is the fully-qualified spelling of the same host.
     host = host.lower().removesuffix(".")
     try:
         encoded = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InvalidLink(f"This link's website name is not valid: '{_shown(url)}'") from None
+        raise InvalidLink(
+            _("This link's website name is not valid: '%(link)s'", link=_shown(url))
+        ) from None
     encoded = encoded.lower()
     labels = encoded.split(".")
     if len(encoded) > 253 or not all(_LABEL_RE.match(label) for label in labels):
-        raise InvalidLink(f"This link's website name is not valid: '{_shown(url)}'")
+        raise InvalidLink(_("This link's website name is not valid: '%(link)s'", link=_shown(url)))
     return encoded
 
 
@@ -107,47 +113,61 @@ def normalize_link(url: str) -> str:
     """
     url = url.strip()
     if not url:
-        raise InvalidLink("Enter a link.")
+        raise InvalidLink(_("Enter a link."))
     if len(url) > MAX_LINK_LENGTH:
-        raise InvalidLink(f"Links can be at most {MAX_LINK_LENGTH:,} characters long.")
+        raise InvalidLink(
+            _("Links can be at most %(count)s characters long.", count=number(MAX_LINK_LENGTH))
+        )
     if _INVISIBLE_RE.search(url):
         # Not quoted back: the characters would be invisible in the message too.
-        raise InvalidLink("This link contains invisible control characters.")
+        raise InvalidLink(_("This link contains invisible control characters."))
     if url.startswith(("//", "\\\\", "/\\", "\\/")):
-        raise InvalidLink(f"Links must start with http:// or https://: '{_shown(url)}'")
+        raise InvalidLink(
+            _("Links must start with http:// or https://: '%(link)s'", link=_shown(url))
+        )
     if _BARE_HOST_RE.match(url):
         url = "https://" + url
 
     scheme_match = _SCHEME_RE.match(url)
     if scheme_match is None:
-        raise InvalidLink(f"Links must start with http:// or https://: '{_shown(url)}'")
+        raise InvalidLink(
+            _("Links must start with http:// or https://: '%(link)s'", link=_shown(url))
+        )
     scheme = scheme_match.group(1).lower()
     if scheme not in _DEFAULT_PORTS:
         if url[scheme_match.end() : scheme_match.end() + 1].isdigit():
             # "localhost:8080": a host and port, not a scheme.
-            raise InvalidLink(f"Links must start with http:// or https://: '{_shown(url)}'")
-        raise InvalidLink(f"Only http and https links are accepted: '{_shown(url)}'")
+            raise InvalidLink(
+                _("Links must start with http:// or https://: '%(link)s'", link=_shown(url))
+            )
+        raise InvalidLink(_("Only http and https links are accepted: '%(link)s'", link=_shown(url)))
     if url[scheme_match.end() : scheme_match.end() + 2] != "//":
-        raise InvalidLink(f"Links must start with http:// or https://: '{_shown(url)}'")
+        raise InvalidLink(
+            _("Links must start with http:// or https://: '%(link)s'", link=_shown(url))
+        )
 
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise InvalidLink(f"This link is not a valid address: '{_shown(url)}'") from None
+        raise InvalidLink(
+            _("This link is not a valid address: '%(link)s'", link=_shown(url))
+        ) from None
 
     if "@" in parts.netloc:
         # Not quoted back, so a pasted password does not end up in pages or logs.
-        raise InvalidLink("Links may not contain a user name or password.")
+        raise InvalidLink(_("Links may not contain a user name or password."))
     netloc_match = _NETLOC_RE.match(parts.netloc)
     if netloc_match is None:
-        raise InvalidLink(f"This link's website name is not valid: '{_shown(url)}'")
+        raise InvalidLink(_("This link's website name is not valid: '%(link)s'", link=_shown(url)))
     host = _normalize_host(netloc_match.group(1), url)
     port_text = netloc_match.group(2)
     netloc = host
     if port_text:
         port = int(port_text)
         if not 0 < port < 65536:
-            raise InvalidLink(f"This link has an invalid port number: '{_shown(url)}'")
+            raise InvalidLink(
+                _("This link has an invalid port number: '%(link)s'", link=_shown(url))
+            )
         if port != _DEFAULT_PORTS[scheme]:
             netloc = f"{host}:{port}"
 
@@ -159,7 +179,9 @@ def normalize_link(url: str) -> str:
         normalized += "#" + _encode(parts.fragment, _QUERY_SAFE)
 
     if len(normalized) > MAX_LINK_LENGTH:
-        raise InvalidLink(f"Links can be at most {MAX_LINK_LENGTH:,} characters long.")
+        raise InvalidLink(
+            _("Links can be at most %(count)s characters long.", count=number(MAX_LINK_LENGTH))
+        )
     return normalized
 
 
@@ -184,12 +206,13 @@ def normalize_links(urls: Iterable[str], *, minimum: int = 1, maximum: int = 5) 
         links.append(link)
         if len(links) > maximum:
             raise InvalidLink(
-                f"At most {maximum} source link{'s' if maximum != 1 else ''}.", index=index
+                ngettext("At most %(num)d source link.", "At most %(num)d source links.", maximum),
+                index=index,
             )
     if len(links) < minimum:
         if minimum == 1:
-            raise InvalidLink("Add at least one source link.")
-        raise InvalidLink(f"Add at least {minimum} source links.")
+            raise InvalidLink(_("Add at least one source link."))
+        raise InvalidLink(_("Add at least %(count)s source links.", count=minimum))
     return links
 
 

@@ -11,21 +11,23 @@ from wtforms.validators import Length, Optional
 
 from corrections.db import database_int
 from corrections.extensions import db, login_manager
+from corrections.i18n import _, _l
 from corrections.models import Role
 from corrections.services import admin
 from corrections.services.errors import Invalid
 from corrections.services.users import require_role
 from corrections.web.auth import me
+from corrections.web.vocabulary import ROLE_WORDS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[r.value for r in Role])
+    role = SelectField(_l("Role"), choices=[r.value for r in Role])
 
 
 class DisableForm(FlaskForm):
-    reason = StringField("Reason", validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
 @bp.before_request
@@ -58,14 +60,14 @@ def users() -> ResponseReturnValue:
 def set_role(user_id: int) -> ResponseReturnValue:
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose one of the roles.", "error")
+        flash(_("Choose one of the roles."), "error")
         return back_to_list()
     try:
         user = admin.set_role(db.session, me(), user_id, form.role.data or "")
     except Invalid as exc:
         flash(exc.message, "error")
     else:
-        flash(f"{user.email} is now {user.role.value}.", "info")
+        flash(_("%(email)s is now %(role)s.", email=user.email, role=ROLE_WORDS[user.role]), "info")
     return back_to_list()
 
 
@@ -73,19 +75,19 @@ def set_role(user_id: int) -> ResponseReturnValue:
 def disable(user_id: int) -> ResponseReturnValue:
     form = DisableForm()
     if not form.validate_on_submit():
-        flash("The reason is too long (500 characters at most).", "error")
+        flash(_("The reason is too long (%(count)s characters at most).", count=500), "error")
         return back_to_list()
     try:
         user = admin.disable_user(db.session, me(), user_id, reason=form.reason.data)
     except Invalid as exc:
         flash(exc.message, "error")
     else:
-        flash(f"{user.email} is disabled and signed out everywhere.", "info")
+        flash(_("%(email)s is disabled and signed out everywhere.", email=user.email), "info")
     return back_to_list()
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable(user_id: int) -> ResponseReturnValue:
     user = admin.enable_user(db.session, me(), user_id)
-    flash(f"{user.email} can sign in again.", "info")
+    flash(_("%(email)s can sign in again.", email=user.email), "info")
     return back_to_list()

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from corrections.errors import error_response
 from corrections.extensions import db, login_manager
+from corrections.i18n import _, _l
 from corrections.models import User
 from corrections.services import auth, tokens
 from corrections.services.errors import Invalid, ServiceError
@@ -22,31 +23,32 @@ bp = Blueprint("auth", __name__)
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_CHARS, max=MAX_PASSWORD_CHARS)],
     )
     confirm = PasswordField(
-        "New password, again",
-        validators=[EqualTo("new_password", message="The two new passwords differ.")],
+        _l("New password, again"),
+        validators=[EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
 
 
 class TokenForm(FlaskForm):
-    name = StringField("What is it for?", validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("What is it for?"), validators=[DataRequired(), Length(max=80)])
 
 
 @bp.record_once
 def _configure(_state) -> None:
     login_manager.login_view = "auth.signin"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # the lazy message, in the request's language
 
 
 @bp.app_template_test("endpoint")
@@ -100,7 +102,7 @@ def signin() -> ResponseReturnValue:
             form.form_errors.append(exc.message)
         else:
             login_user(user)
-            flash(f"Signed in as {user.display_name}.", "info")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "info")
             return redirect(next_path or url_for("reader.index"))
     status = 422 if form.errors else 200
     return render_template("auth/signin.html", form=form, next_path=next_path), status
@@ -111,7 +113,7 @@ def signout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         auth.sign_out_everywhere(db.session, me())
     logout_user()
-    flash("You are signed out, on this device and every other.", "info")
+    flash(_("You are signed out, on this device and every other."), "info")
     return redirect(url_for("reader.index"))
 
 
@@ -146,7 +148,7 @@ def account() -> ResponseReturnValue:
             show_errors(form, exc)
         else:
             login_user(user)  # this session carries on with the new session version
-            flash("Your password is changed; every other session is signed out.", "info")
+            flash(_("Your password is changed; every other session is signed out."), "info")
             return redirect(url_for("auth.account"))
     return render_account(password_form=form, status=422 if form.errors else 200)
 
@@ -169,5 +171,8 @@ def create_token() -> ResponseReturnValue:
 @login_required
 def revoke_token(token_id: int) -> ResponseReturnValue:
     token = tokens.revoke_token(db.session, me(), token_id)
-    flash(f"The token “{token.name}” is revoked; programs using it are refused now.", "info")
+    flash(
+        _("The token “%(name)s” is revoked; programs using it are refused now.", name=token.name),
+        "info",
+    )
     return redirect(url_for("auth.account"))

@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from corrections.extensions import db, login_manager
+from corrections.i18n import _, _l
 from corrections.models import Role
 from corrections.services import article_settings, author_revisions, drafts, editor, suggestions
 from corrections.services.applied_fixes import UndoesCorrection
@@ -45,7 +46,7 @@ from corrections.web.author_forms import (
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
-EXPIRED = Invalid("This form has expired; reload the editor and try again.")
+EXPIRED = Invalid(_l("This form has expired; reload the editor and try again."))
 
 
 @bp.before_request
@@ -121,7 +122,7 @@ def submit(slug: str) -> ResponseReturnValue:
         saved = True
         if op == "apply" and argument is not None:
             draft = suggestions.apply_suggestion(db.session, me(), slug, argument, draft.version)
-            flash("The suggested text is in your draft; it is published with the draft.")
+            flash(_("The suggested text is in your draft; it is published with the draft."))
         elif op == "publish":
             revision = drafts.publish_draft(
                 db.session,
@@ -131,14 +132,14 @@ def submit(slug: str) -> ResponseReturnValue:
                 draft.version,
                 confirm_undo=request.form.get("confirm_undo") == "1",
             )
-            flash(f"Version {revision.number} is published.")
+            flash(_("Version %(number)s is published.", number=revision.number))
             return redirect(url_for("reader.article", slug=slug), 303)
         elif op == "preview":
             return redirect(url_for("author.preview", slug=slug), 303)
         elif checked:
-            flash("Draft saved; that section is no longer listed for a look.")
+            flash(_("Draft saved; that section is no longer listed for a look."))
         elif op == "save":
-            flash("Draft saved.")
+            flash(_("Draft saved."))
     except (DraftConflict, UndoesCorrection) as conflict:
         return render_editor(slug, error=conflict, status=409)
     except ServiceError as error:
@@ -187,21 +188,27 @@ def preview(slug: str) -> ResponseReturnValue:
 def _rebase_message(result: RebaseResult) -> str:
     rebased = result.rebased
     labels = {s.key: s.label for s in rebased.sections}
-    parts = [f"Your draft now starts from version {result.base_number}."]
+    parts = [_("Your draft now starts from version %(number)s.", number=result.base_number)]
     if rebased.took_newer:
-        parts.append(f"Took the newer text of: {', '.join(labels[k] for k in rebased.took_newer)}.")
+        names = ", ".join(labels[k] for k in rebased.took_newer)
+        parts.append(_("Took the newer text of: %(sections)s.", sections=names))
     if rebased.merged:
+        names = ", ".join(labels[k] for k in rebased.merged)
         parts.append(
-            "Kept your changes and the newer ones, word by word, in: "
-            f"{', '.join(labels[k] for k in rebased.merged)}."
+            _(
+                "Kept your changes and the newer ones, word by word, in: %(sections)s.",
+                sections=names,
+            )
         )
     if rebased.added_meanwhile:
-        parts.append(f"Added: {', '.join(labels[k] for k in rebased.added_meanwhile)}.")
+        names = ", ".join(labels[k] for k in rebased.added_meanwhile)
+        parts.append(_("Added: %(sections)s.", sections=names))
     if rebased.removed_meanwhile:
-        parts.append(f"Removed meanwhile: {', '.join(rebased.removed_meanwhile)}.")
+        names = ", ".join(rebased.removed_meanwhile)
+        parts.append(_("Removed meanwhile: %(sections)s.", sections=names))
     if rebased.looks:
         looks = ", ".join(look.label for look in rebased.looks)
-        parts.append(f"Please check {looks}: see “Please check” below.")
+        parts.append(_("Please check %(sections)s: see “Please check” below.", sections=looks))
     return " ".join(parts)
 
 
@@ -225,7 +232,7 @@ def discard(slug: str) -> ResponseReturnValue:
     if not DiscardForm().validate_on_submit():
         return render_editor(slug, error=EXPIRED, status=400)
     drafts.discard_draft(db.session, me(), slug)
-    flash("Your draft was discarded; the published article is unchanged.")
+    flash(_("Your draft was discarded; the published article is unchanged."))
     return redirect(url_for("reader.article", slug=slug), 303)
 
 
@@ -242,9 +249,9 @@ def minor(slug: str, number: int) -> ResponseReturnValue:
         db.session.rollback()
         return render_editor(slug, error=error, status=error.status)
     flash(
-        f"Version {number} is marked minor: hidden from the public history."
+        _("Version %(number)s is marked minor: hidden from the public history.", number=number)
         if revision.is_minor
-        else f"Version {number} is listed in the public history again."
+        else _("Version %(number)s is listed in the public history again.", number=number)
     )
     return redirect(url_for("author.edit", slug=slug, _anchor="revisions"), 303)
 
@@ -262,8 +269,12 @@ def moderation(slug: str) -> ResponseReturnValue:
         db.session.rollback()
         return render_editor(slug, settings_error=error, status=error.status)
     effective = article.moderation_mode or current_app.config["CORRECTIONS_MODERATION_MODE"]
-    source = "" if article.moderation_mode else " (the site's setting)"
-    flash(f"On this article {article_settings.describe(effective)}{source}.")
+    words = article_settings.describe(effective)
+    flash(
+        _("On this article %(mode)s.", mode=words)
+        if article.moderation_mode
+        else _("On this article %(mode)s (the site's setting).", mode=words)
+    )
     return redirect(url_for("author.edit", slug=slug, _anchor="moderation"), 303)
 
 
@@ -276,12 +287,18 @@ def upload(slug: str) -> ResponseReturnValue:
             raise EXPIRED
         file = form.file.data
         if file is None or not file.filename:
-            raise Invalid("Choose a file to upload.")
+            raise Invalid(_("Choose a file to upload."))
         result = author_revisions.upload_revision(
             db.session, me(), slug, file.read(), form.summary.data
         )
     except ServiceError as error:
         db.session.rollback()
         return render_editor(slug, upload_error=error, status=error.status)
-    flash(f"Version {result.revision.number} is published from {file.filename}.")
+    flash(
+        _(
+            "Version %(number)s is published from %(file)s.",
+            number=result.revision.number,
+            file=file.filename,
+        )
+    )
     return redirect(url_for("reader.article", slug=slug), 303)

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
 
 from corrections.db import database_int
+from corrections.i18n import _l
 from corrections.models import SectionKind
 from corrections.services.draft_rules import MAX_SECTIONS, OPS, DraftSection
 from corrections.services.errors import Invalid
@@ -20,12 +21,12 @@ from corrections.services.errors import Invalid
 # The editor's buttons: those that act on one section or suggestion carry its number.
 PLAIN_OPS = ("save", "preview", "publish")
 NUMBERED_OPS = (*OPS, "apply")
-UNKNOWN_BUTTON = "That button is not known; reload the editor."
+UNKNOWN_BUTTON = _l("That button is not known; reload the editor.")
 
 
 class EditorForm(FlaskForm):
     version = HiddenField()
-    summary = StringField("Summary of the changes (shown in the history)")
+    summary = StringField(_l("Summary of the changes (shown in the history)"))
 
 
 class VersionForm(FlaskForm):
@@ -41,12 +42,12 @@ class MinorForm(FlaskForm):
 
 
 class ModerationModeForm(FlaskForm):
-    mode = StringField("New comments on this article")
+    mode = StringField(_l("New comments on this article"))
 
 
 class UploadForm(FlaskForm):
-    file = FileField("A file in the article format (UTF-8 text, at most 1 MB)")
-    summary = StringField("Summary of the changes")
+    file = FileField(_l("A file in the article format (UTF-8 text, at most 1 MB)"))
+    summary = StringField(_l("Summary of the changes"))
 
 
 def version_of(form: EditorForm | VersionForm) -> int:
@@ -54,7 +55,7 @@ def version_of(form: EditorForm | VersionForm) -> int:
     try:
         return database_int(form.version.data or "")
     except ValueError:
-        raise Invalid("This form is missing the draft's version; reload the editor.") from None
+        raise Invalid(_l("This form is missing the draft's version; reload the editor.")) from None
 
 
 def sections_from(formdata: MultiDict[str, str]) -> list[DraftSection]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import FieldList, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 
+from corrections.i18n import _l
 from corrections.services.anchors import QuoteInput
 from corrections.services.corrections import MAX_LINKS
 from corrections.web.protection import ProtectedForm
 
 KINDS = [
-    SelectChoice("correction", "A correction: a fact is wrong"),
-    SelectChoice("clarification", "A clarification: the wording is unclear or misleading"),
+    SelectChoice("correction", _l("A correction: a fact is wrong")),
+    SelectChoice("clarification", _l("A clarification: the wording is unclear or misleading")),
 ]
 # Service field names that the form calls differently, and the order the inputs appear in.
 FORM_FIELD = {"reporter_name": "name", "reporter_email": "email"}
@@ -23,17 +24,17 @@ ORDER += [f"links-{n}" for n in range(MAX_LINKS)] + ["name", "email", "reply"]
 
 
 class CorrectionForm(ProtectedForm):
-    quote = TextAreaField("The words that are wrong")
+    quote = TextAreaField(_l("The words that are wrong"))
     # Not "prefix"/"suffix": WTForms takes ``prefix=`` as the prefix of every field name.
     quote_prefix = HiddenField()
     quote_suffix = HiddenField()
     # The service says which kinds exist; an unknown one comes back as a field error.
-    kind = RadioField("What kind of change is it?", choices=KINDS, validate_choice=False)
-    proposed_text = TextAreaField("What it should say")
-    explanation = TextAreaField("Why (optional)")
-    links = FieldList(StringField("Source link"), min_entries=MAX_LINKS, max_entries=MAX_LINKS)
-    name = StringField("Your name")
-    email = StringField("Email (optional)")
+    kind = RadioField(_l("What kind of change is it?"), choices=KINDS, validate_choice=False)
+    proposed_text = TextAreaField(_l("What it should say"))
+    explanation = TextAreaField(_l("Why (optional)"))
+    links = FieldList(StringField(_l("Source link")), min_entries=MAX_LINKS, max_entries=MAX_LINKS)
+    name = StringField(_l("Your name"))
+    email = StringField(_l("Email (optional)"))
 
     def quote_input(self) -> QuoteInput:
         return QuoteInput(
@@ -45,7 +46,7 @@ class CorrectionForm(ProtectedForm):
 
 
 class ReplyForm(FlaskForm):
-    reply = TextAreaField("Your answer")
+    reply = TextAreaField(_l("Your answer"))
 
 
 class WithdrawForm(FlaskForm):

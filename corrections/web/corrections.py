@@ -22,6 +22,7 @@ from flask.wrappers import Response
 from flask_login import current_user
 
 from corrections.extensions import csrf, db, limiter
+from corrections.i18n import _
 from corrections.services import corrections
 from corrections.services.anchors import latest_section
 from corrections.services.errors import Invalid
@@ -90,7 +91,7 @@ def submit(slug: str, key: str):
     form = CorrectionForm()
     try:
         if not form.validate():
-            raise Invalid("This form had expired; it is renewed now, please send it again.")
+            raise Invalid(_("This form had expired; it is renewed now, please send it again."))
         form.check()
         result = corrections.submit_correction(
             db.session, slug=slug, section_key=key, quote=form.quote_input(),
@@ -142,10 +143,10 @@ def _render_tracking(
 @bp.post("/c/<public_id>/withdraw")
 def withdraw(public_id: str):
     if not WithdrawForm().validate():
-        raise Invalid("This form has expired; please reload the page and try again.")
+        raise Invalid(_("This form has expired; please reload the page and try again."))
     token, _fresh = tracking_cookie.read(public_id)
     corrections.withdraw(db.session, public_id, token)
-    flash("You withdrew your correction. The moderators will not review it.")
+    flash(_("You withdrew your correction. The moderators will not review it."))
     return redirect(url_for(".track", public_id=public_id), 303)
 
 
@@ -155,9 +156,9 @@ def reply(public_id: str):
     token, _fresh = tracking_cookie.read(public_id)
     try:
         if not form.validate():
-            raise Invalid("This form has expired; please send it again.")
+            raise Invalid(_("This form has expired; please send it again."))
         corrections.answer_info_request(db.session, public_id, token, form.reply.data or "")
     except Invalid as error:
         return _render_tracking(public_id, token, reply_form=form, error=error)
-    flash("Thank you. Your answer was sent to the moderators, who will look at it again.")
+    flash(_("Thank you. Your answer was sent to the moderators, who will look at it again."))
     return redirect(url_for(".track", public_id=public_id), 303)

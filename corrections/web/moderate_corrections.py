@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from corrections.db import database_int
 from corrections.extensions import db
+from corrections.i18n import _
 from corrections.services import decisions, moderation_updates, review
 from corrections.services.errors import Conflict, Invalid, ServiceError
 from corrections.web.decision_forms import (
@@ -60,7 +61,7 @@ def _version(form) -> int:
     try:
         return database_int(form.version.data or "")
     except ValueError:
-        raise Invalid("This form is missing its version; reload the page.") from None
+        raise Invalid(_("This form is missing its version; reload the page.")) from None
 
 
 def _decide(correction_id: int, name: str, call):
@@ -68,8 +69,10 @@ def _decide(correction_id: int, name: str, call):
     if not form.validate_on_submit():
         problems = [m for field, ms in form.errors.items() if field != "csrf_token" for m in ms]
         if not problems:
-            return render_review(correction_id, error=Invalid("This form expired; try again."))
-        return render_review(correction_id, error=Invalid(" ".join(problems)), active=(name, form))
+            return render_review(correction_id, error=Invalid(_("This form expired; try again.")))
+        return render_review(
+            correction_id, error=Invalid(" ".join(str(m) for m in problems)), active=(name, form)
+        )
     try:
         message = call(form)
     except (Invalid, Conflict) as error:
@@ -91,9 +94,10 @@ def accept(correction_id: int):
             apply_text=bool(form.apply_text.data),
             expected_version=_version(form),
         )
-        return (
-            f"Accepted: Update {published.update.number} is published "
-            f"in version {published.revision.number}."
+        return _(
+            "Accepted: Update %(update)s is published in version %(version)s.",
+            update=published.update.number,
+            version=published.revision.number,
         )
 
     return _decide(correction_id, "accept", call)
@@ -111,7 +115,7 @@ def reject(correction_id: int):
             note=form.note.data or "",
             expected_version=_version(form),
         )
-        return "Rejected. The reporter will see your reason."
+        return _("Rejected. The reporter will see your reason.")
 
     return _decide(correction_id, "reject", call)
 
@@ -127,7 +131,7 @@ def duplicate(correction_id: int):
             duplicate_of=form.duplicate_of.data or 0,
             expected_version=_version(form),
         )
-        return "Marked as a duplicate."
+        return _("Marked as a duplicate.")
 
     return _decide(correction_id, "duplicate", call)
 
@@ -143,7 +147,7 @@ def needs_info(correction_id: int):
             message=form.message.data or "",
             expected_version=_version(form),
         )
-        return "Asked the reporter for more information."
+        return _("Asked the reporter for more information.")
 
     return _decide(correction_id, "needs-info", call)
 
@@ -159,7 +163,7 @@ def reopen(correction_id: int):
             expected_version=_version(form),
             reason=form.reason.data or "",
         )
-        return "Reopened: the correction is pending again."
+        return _("Reopened: the correction is pending again.")
 
     return _decide(correction_id, "reopen", call)
 
@@ -185,8 +189,11 @@ def add_update(slug: str):
             error = exc
         else:
             flash(
-                f"Update {published.update.number} is published in version "
-                f"{published.revision.number}."
+                _(
+                    "Update %(update)s is published in version %(version)s.",
+                    update=published.update.number,
+                    version=published.revision.number,
+                )
             )
             return redirect(
                 url_for("reader.article", slug=slug, _anchor=f"update-{published.update.number}"),

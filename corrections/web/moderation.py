@@ -20,23 +20,19 @@ from werkzeug.datastructures import MultiDict
 
 from corrections.db import database_int, utcnow
 from corrections.extensions import db, login_manager
+from corrections.i18n import _, ngettext
 from corrections.models import Role
 from corrections.services import moderation, moderation_queue
 from corrections.services.errors import Conflict, Forbidden, Invalid
 from corrections.services.users import require_role
 from corrections.web.auth import me
+from corrections.web.filters import count
 from corrections.web.moderation_forms import ACTIONS, REASONS, AuthorForm, BulkForm, RejectForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 log = logging.getLogger(__name__)
 
 CORRECTION_PAGE = "moderate_corrections.show"  # deciding a correction; linked when installed
-DONE = {
-    "approve": "approved",
-    "reject": "rejected",
-    "spam": "marked as spam",
-    "delete": "deleted",
-}
 
 
 @bp.before_request
@@ -49,9 +45,9 @@ def moderators_only() -> ResponseReturnValue | None:
 
 
 def pending_label() -> str:
-    """The count beside "Moderate" in the header ("12", "1,000+")."""
+    """The count beside "Moderate" in the header ("12", "1,000+"; "1.000+" in German)."""
     try:
-        return str(moderation_queue.pending_total(db.session, me()))
+        return count(moderation_queue.pending_total(db.session, me()))
     except Forbidden:  # the header offers the count to staff only; never a page's error
         return ""
     except SQLAlchemyError:  # the header must not turn an error page into a crash
@@ -68,13 +64,16 @@ def correction_page(correction_id: int) -> str | None:
 
 @bp.app_template_filter("queue_age")
 def queue_age(moment: datetime) -> str:
-    """How long an item has waited, roughly: "5 minutes", "3 hours", "2 days"."""
+    """How long an item has waited, roughly: "5 minutes", "3 hours", "2 days" (the queue says
+    "waiting 5 minutes"; the German catalog gives the forms that follow "seit")."""
     seconds = max(0, int((utcnow() - moment).total_seconds()))
-    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'' if n == 1 else 's'}"
-    return "under a minute"
+    if seconds >= 86_400:
+        return ngettext("%(num)d day", "%(num)d days", seconds // 86_400)
+    if seconds >= 3_600:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3_600)
+    if seconds >= 60:
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    return _("under a minute")
 
 
 @bp.app_context_processor
@@ -148,7 +147,7 @@ def back_to(args: QueueArgs) -> ResponseReturnValue:
 
 def form_problem(form: RejectForm) -> str:
     messages = [m for errors in form.errors.values() for m in errors]
-    return "Please check the form: " + " ".join(messages)
+    return _("Please check the form: %(problems)s", problems=" ".join(str(m) for m in messages))
 
 
 @bp.get("")
@@ -174,7 +173,7 @@ def decide(comment_id: int, action: str) -> ResponseReturnValue:
         )
     except (Invalid, Conflict) as exc:
         return render_queue(args, error=exc.message, status=exc.status)
-    flash(f"Comment #{comment_id} {DONE[action]}.", "info")
+    flash(done_one(action, comment_id), "info")
     return back_to(args)
 
 
@@ -212,15 +211,63 @@ def all_from_author(comment_id: int) -> ResponseReturnValue:
         )
     except (Invalid, Conflict) as exc:
         return render_queue(args, error=exc.message, status=exc.status)
-    flash(summary(form.action.data or "", result, " from this author"), "info")
+    flash(summary(form.action.data or "", result, from_author=True), "info")
     return back_to(args)
 
 
-def summary(action: str, result: moderation.BulkResult, whose: str = "") -> str:
-    done = DONE.get(action, action)
-    text = f"{result.changed} comment{'' if result.changed == 1 else 's'}{whose} {done}"
+def done_one(action: str, comment_id: int) -> str:
+    """What a moderator is told after deciding one comment."""
+    messages = {
+        "approve": _("Comment #%(id)s approved.", id=comment_id),
+        "reject": _("Comment #%(id)s rejected.", id=comment_id),
+        "spam": _("Comment #%(id)s marked as spam.", id=comment_id),
+        "delete": _("Comment #%(id)s deleted.", id=comment_id),
+    }
+    return messages[action]
+
+
+def _done_many(action: str, n: int, from_author: bool) -> str:
+    if from_author:
+        if action == "approve":
+            return ngettext(
+                "%(num)d comment from this author approved",
+                "%(num)d comments from this author approved",
+                n,
+            )
+        if action == "reject":
+            return ngettext(
+                "%(num)d comment from this author rejected",
+                "%(num)d comments from this author rejected",
+                n,
+            )
+        if action == "spam":
+            return ngettext(
+                "%(num)d comment from this author marked as spam",
+                "%(num)d comments from this author marked as spam",
+                n,
+            )
+        return ngettext(
+            "%(num)d comment from this author deleted",
+            "%(num)d comments from this author deleted",
+            n,
+        )
+    if action == "approve":
+        return ngettext("%(num)d comment approved", "%(num)d comments approved", n)
+    if action == "reject":
+        return ngettext("%(num)d comment rejected", "%(num)d comments rejected", n)
+    if action == "spam":
+        return ngettext("%(num)d comment marked as spam", "%(num)d comments marked as spam", n)
+    return ngettext("%(num)d comment deleted", "%(num)d comments deleted", n)
+
+
+def summary(action: str, result: moderation.BulkResult, *, from_author: bool = False) -> str:
+    text = _done_many(action, result.changed, from_author)
     if result.skipped:
-        text += f"; {result.skipped} skipped (already decided, or not open to this)"
+        text += ngettext(
+            "; %(num)d skipped (already decided, or not open to this)",
+            "; %(num)d skipped (already decided, or not open to this)",
+            result.skipped,
+        )
     return text + "."
 
 

@@ -19,20 +19,29 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from corrections.db import DB_INT_MAX, database_int
+from corrections.i18n import _l
 from corrections.services.moderation import MAX_NOTE_CHARS, REJECT_REASONS
 
 ACTIONS = [
-    SelectChoice("approve", "Approve"),
-    SelectChoice("reject", "Reject"),
-    SelectChoice("spam", "Mark as spam"),
-    SelectChoice("delete", "Delete"),
+    SelectChoice("approve", _l("Approve")),
+    SelectChoice("reject", _l("Reject")),
+    SelectChoice("spam", _l("Mark as spam")),
+    SelectChoice("delete", _l("Delete")),
 ]
-REASONS = [SelectChoice(code, label.capitalize()) for code, label in REJECT_REASONS.items()]
+# Every code of services.moderation.REJECT_REASONS, as the select offers it.
+REASON_LABELS = {
+    "off_topic": _l("Off topic"),
+    "abusive": _l("Abusive"),
+    "spam": _l("Spam"),
+    "duplicate": _l("Duplicate"),
+    "other": _l("Other"),
+}
+REASONS = [SelectChoice(code, REASON_LABELS[code]) for code in REJECT_REASONS]
 DURATIONS = {
-    "1d": ("1 day", timedelta(days=1)),
-    "7d": ("7 days", timedelta(days=7)),
-    "30d": ("30 days", timedelta(days=30)),
-    "forever": ("Forever", None),
+    "1d": (_l("1 day"), timedelta(days=1)),
+    "7d": (_l("7 days"), timedelta(days=7)),
+    "30d": (_l("30 days"), timedelta(days=30)),
+    "forever": (_l("Forever"), None),
 }
 
 
@@ -45,56 +54,56 @@ class QueueForm(FlaskForm):
 
 
 class RejectForm(QueueForm):
-    reason = SelectField("Reason", choices=REASONS, default="off_topic")
-    note = StringField("Note", validators=[Optional(), Length(max=MAX_NOTE_CHARS)])
+    reason = SelectField(_l("Reason"), choices=REASONS, default="off_topic")
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)])
 
 
 class BulkForm(RejectForm):
-    action = SelectField("Action", choices=ACTIONS)
+    action = SelectField(_l("Action"), choices=ACTIONS)
     ids = SelectMultipleField(
-        "Comments",
+        _l("Comments"),
         coerce=database_int,
         validate_choice=False,
         choices=[],
-        invalid_value_message="Select comments from the queue; that is not a comment number.",
+        invalid_value_message=_l("Select comments from the queue; that is not a comment number."),
     )
 
 
 class AuthorForm(RejectForm):
-    action = SelectField("Action", choices=ACTIONS)
+    action = SelectField(_l("Action"), choices=ACTIONS)
 
 
 class BanForm(FlaskForm):
     comment_id = IntegerField(validators=[Optional(), NumberRange(1, DB_INT_MAX)])
     kind = RadioField(
-        "What to ban",
+        _l("What to ban"),
         choices=[
-            SelectChoice("email", "This email address"),
-            SelectChoice("account", "This account"),
-            SelectChoice("network", "This network"),
+            SelectChoice("email", _l("This email address")),
+            SelectChoice("account", _l("This account")),
+            SelectChoice("network", _l("This network")),
         ],
         default="email",
     )
-    email = StringField("Email address", validators=[Optional(), Length(max=254)])
+    email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)])
     duration = SelectField(
-        "For how long",
+        _l("For how long"),
         choices=[SelectChoice(code, label) for code, (label, _) in DURATIONS.items()],
         default="7d",
     )
-    reason = StringField("Reason (kept in the log)", validators=[Optional(), Length(max=500)])
-    reject_pending = BooleanField("Also reject their comments waiting in the queue")
+    reason = StringField(_l("Reason (kept in the log)"), validators=[Optional(), Length(max=500)])
+    reject_pending = BooleanField(_l("Also reject their comments waiting in the queue"))
 
 
 class LiftForm(FlaskForm):
-    reason = StringField("Why lift it (optional)", validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Why lift it (optional)"), validators=[Optional(), Length(max=500)])
 
 
 class WordForm(FlaskForm):
     kind = SelectField(
-        "List",
+        _l("List"),
         choices=[
-            SelectChoice("blocked", "Blocked: refuse the comment"),
-            SelectChoice("watched", "Watched: hold it for a moderator"),
+            SelectChoice("blocked", _l("Blocked: refuse the comment")),
+            SelectChoice("watched", _l("Watched: hold it for a moderator")),
         ],
     )
-    word = StringField("Word or phrase", validators=[DataRequired(), Length(max=100)])
+    word = StringField(_l("Word or phrase"), validators=[DataRequired(), Length(max=100)])

@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 
 from corrections.db import database_int
 from corrections.extensions import db
+from corrections.i18n import _, ngettext
+from corrections.models import WordKind
 from corrections.services import audit, bans, moderation_log, word_lists
 from corrections.services.errors import Conflict, Invalid, ServiceError
 from corrections.web.auth import me
@@ -70,10 +72,15 @@ def ban() -> ResponseReturnValue:
     except (Invalid, Conflict) as exc:
         error = mark_fields(form, exc)
         return render_bans(form, comment_id=form.comment_id.data, error=error, status=exc.status)
-    how_long = DURATIONS[form.duration.data or "7d"][0].lower()
-    message = f"Banned {result.ban.label} ({how_long})."
+    code = form.duration.data or "7d"
+    how_long = _("forever") if code == "forever" else str(DURATIONS[code][0])
+    message = _("Banned %(who)s (%(duration)s).", who=result.ban.label, duration=how_long)
     if form.reject_pending.data:
-        message += f" {result.rejected} waiting comment(s) rejected."
+        message += " " + ngettext(
+            "%(num)d waiting comment(s) rejected.",
+            "%(num)d waiting comment(s) rejected.",
+            result.rejected,
+        )
     flash(message, "info")
     return redirect(url_for("moderation.bans_page"), 303)
 
@@ -82,12 +89,15 @@ def ban() -> ResponseReturnValue:
 def lift(ban_id: int) -> ResponseReturnValue:
     form = LiftForm()
     if not form.validate():
-        return render_bans(error="The reason is too long (500 characters at most).", status=422)
+        return render_bans(
+            error=_("The reason is too long (%(count)s characters at most).", count=500),
+            status=422,
+        )
     try:
         lifted = bans.lift_ban(db.session, me(), ban_id, reason=form.reason.data)
     except Conflict as exc:
         return render_bans(error=exc.message, status=exc.status)
-    flash(f"The ban of {lifted.label} is lifted.", "info")
+    flash(_("The ban of %(who)s is lifted.", who=lifted.label), "info")
     return redirect(url_for("moderation.bans_page"), 303)
 
 
@@ -111,14 +121,24 @@ def words() -> ResponseReturnValue:
         rule = word_lists.add_word(db.session, me(), form.kind.data or "", form.word.data or "")
     except (Invalid, Conflict) as exc:
         return render_words(form, error=mark_fields(form, exc), status=exc.status)
-    flash(f"“{rule.word}” is on the {rule.kind.value} list.", "info")
+    flash(
+        _("“%(word)s” is on the blocked list.", word=rule.word)
+        if rule.kind is WordKind.BLOCKED
+        else _("“%(word)s” is on the watched list.", word=rule.word),
+        "info",
+    )
     return redirect(url_for("moderation.words"), 303)
 
 
 @bp.post("/words/<int:rule_id>/remove")
 def remove_word(rule_id: int) -> ResponseReturnValue:
     rule = word_lists.remove_word(db.session, me(), rule_id)
-    flash(f"“{rule.word}” is off the {rule.kind.value} list.", "info")
+    flash(
+        _("“%(word)s” is off the blocked list.", word=rule.word)
+        if rule.kind is WordKind.BLOCKED
+        else _("“%(word)s” is off the watched list.", word=rule.word),
+        "info",
+    )
     return redirect(url_for("moderation.words"), 303)
 
 

@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
+from corrections.i18n import _, _l
 from corrections.services.abuse import Submitter
 from corrections.services.errors import Invalid
 from corrections.services.hashing import keyed_hash, network_hash
@@ -37,7 +38,7 @@ def issue_timestamp() -> str:
 
 class ProtectedForm(FlaskForm):
     # Named to attract bots; hidden from people by CSS and from assistive tech by aria-hidden.
-    website = StringField("Leave this field empty")
+    website = StringField(_l("Leave this field empty"))
     issued = HiddenField()
     form_token = HiddenField()
 
@@ -50,27 +51,29 @@ class ProtectedForm(FlaskForm):
 
     def check(self) -> None:
         if self.website.data:
-            raise Invalid("Your submission could not be accepted.")
+            raise Invalid(_("Your submission could not be accepted."))
         try:
             issued = int(_serializer().loads(self.issued.data or ""))
         except (BadSignature, ValueError, TypeError) as exc:
             raise Invalid(
-                "This form could not be checked; please reload the page and send it again."
+                _("This form could not be checked; please reload the page and send it again.")
             ) from exc
         age = time.time() - issued
         if age < current_app.config.get("FORM_MIN_SECONDS", 3):
             raise Invalid(
-                "That was sent faster than a person can type. "
-                "Please wait a moment and send it again."
+                _(
+                    "That was sent faster than a person can type. "
+                    "Please wait a moment and send it again."
+                )
             )
         if age > MAX_FORM_AGE_SECONDS:
             raise Invalid(
-                "This form is more than a day old. Please reload the page and send it again."
+                _("This form is more than a day old. Please reload the page and send it again.")
             )
         token = self.form_token.data or ""
         if not 16 <= len(token) <= TOKEN_PATTERN_CHARS:
             raise Invalid(
-                "This form could not be checked; please reload the page and send it again."
+                _("This form could not be checked; please reload the page and send it again.")
             )
 
 

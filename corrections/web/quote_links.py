@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from sqlalchemy.orm import Session
 
+from corrections.i18n import _
 from corrections.services import quote_marks, threads
 from corrections.services.articles import ArticleView
 from corrections.text.highlight import Mark
@@ -53,7 +54,7 @@ def page_marks(
                     after=words.comment_id - 1,
                     _anchor=f"c-{words.comment_id}",
                 )
-            label = f"The comment by {words.author_name} quoting these words"
+            label = _("The comment by %(name)s quoting these words", name=words.author_name)
             marks.by_section.setdefault(section_id, []).append(
                 Mark(words.anchor_id, words.start, words.end, href, label)
             )

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from corrections.db import database_int
 from corrections.extensions import db
+from corrections.i18n import _, current_locale
 from corrections.services import record
 from corrections.text.diff import render_word_diff_html
 
@@ -41,7 +42,7 @@ def compare(slug: str):
     """The history page's form, without JavaScript: two version numbers to the diff's URL."""
     a, b = request.args.get("from", type=database_int), request.args.get("to", type=database_int)
     if a is None or b is None or a < 1 or b < 1:
-        flash("Choose two versions to compare.", "error")
+        flash(_("Choose two versions to compare."), "error")
         return redirect(url_for("reader.history", slug=slug))
     return redirect(url_for("record.diff", slug=slug, a=min(a, b), b=max(a, b)))
 
@@ -56,8 +57,14 @@ def corrections_log(slug: str):
 def feed(slug: str):
     found = record.feed(db.session, slug)
     response = Response(atom_document(found), mimetype="application/atom+xml")
-    # Entries never change, but one may leave (a version marked minor): hash them all.
-    state = [request.host_url, found.article.title, *(e.id for e in found.entries)]
+    # Entries never change, but one may leave (a version marked minor): hash them all. Their
+    # titles are in the reader's language.
+    state = [
+        request.host_url,
+        current_locale(),
+        found.article.title,
+        *(e.id for e in found.entries),
+    ]
     response.set_etag(hashlib.sha256("\x1f".join(state).encode()).hexdigest()[:32])
     response.headers["Cache-Control"] = "public, no-cache"
     return response.make_conditional(request)
@@ -68,7 +75,7 @@ def atom_document(feed: record.Feed) -> bytes:
     slug = feed.article.slug
     root = ET.Element("feed", xmlns=ATOM)
     _text(root, "id", feed.id)
-    _text(root, "title", f"{feed.article.title}: updates and versions")
+    _text(root, "title", _("%(title)s: updates and versions", title=feed.article.title))
     _text(root, "updated", _date(feed.updated))
     _link(root, url_for("record.feed", slug=slug, _external=True), "self", "application/atom+xml")
     _link(root, url_for("reader.article", slug=slug, _external=True), "alternate", "text/html")

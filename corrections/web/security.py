@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from corrections.errors import error_response
+from corrections.i18n import _l
 
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "The address or the form holds a NUL character (%00), which no address or text here may "
     "contain. Remove it and send it again."
 )

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from corrections.db import database_int
 from corrections.errors import handle_http_exception
 from corrections.extensions import db, limiter
+from corrections.i18n import _, _l
 from corrections.models import CommentStatus
 from corrections.services import comments, threads
 from corrections.services.anchors import QuoteInput, latest_section, readable_section
@@ -33,16 +34,16 @@ bp = Blueprint("threads", __name__)
 # What the author is told after sending; a repeat of the same form finds the first comment
 # as it is now, which may since have been deleted or refused.
 POSTED = {
-    CommentStatus.PENDING: (
+    CommentStatus.PENDING: _l(
         "Thank you. Your comment is awaiting moderation; only you can see it for now."
     ),
-    CommentStatus.PUBLISHED: "Your comment is published.",
-    CommentStatus.DELETED: "You deleted this comment before; it was not posted again.",
-    CommentStatus.REJECTED: (
+    CommentStatus.PUBLISHED: _l("Your comment is published."),
+    CommentStatus.DELETED: _l("You deleted this comment before; it was not posted again."),
+    CommentStatus.REJECTED: _l(
         "You sent this comment before and the moderators did not publish it; "
         "it was not posted again."
     ),
-    CommentStatus.SPAM: (
+    CommentStatus.SPAM: _l(
         "You sent this comment before and the moderators did not publish it; "
         "it was not posted again."
     ),
@@ -91,7 +92,7 @@ def parent_of(form: CommentForm) -> int | None:
         return database_int(raw)
     except ValueError as exc:
         # "²" is a digit to str.isdigit() but not to int(); 2**63 fits no id column.
-        raise Invalid("The comment you are replying to is not in this thread.") from exc
+        raise Invalid(_("The comment you are replying to is not in this thread.")) from exc
 
 
 @bp.post("/a/<slug>/s/<key>/comments")
@@ -100,7 +101,7 @@ def post(slug: str, key: str):
     form = CommentForm()
     try:
         if not form.validate():
-            raise Invalid("This form has expired; please send it again.")
+            raise Invalid(_("This form has expired; please send it again."))
         form.check()
         result = comments.post_comment(
             db.session,
@@ -116,7 +117,7 @@ def post(slug: str, key: str):
     except Invalid as error:
         return render_article(slug, form_state=(key, form, error), status=422)
     comment = result.comment
-    flash(POSTED[comment.status])
+    flash(str(POSTED[comment.status]))
     shown = comment.status in (CommentStatus.PENDING, CommentStatus.PUBLISHED)
     place = f"c-{comment.id}" if shown else f"s-{key}"
     response = redirect(url_for("reader.article", slug=slug, _anchor=place), 303)
@@ -132,8 +133,10 @@ def too_many(error: HTTPException):
     if request.endpoint != "threads.post" or not slug or not key:
         return handle_http_exception(error)
     refusal = Invalid(
-        "You have sent several comments in a short time, so this one was not posted yet. "
-        "Your text is kept below: please wait a minute and send it again."
+        _(
+            "You have sent several comments in a short time, so this one was not posted yet. "
+            "Your text is kept below: please wait a minute and send it again."
+        )
     )
     try:
         return render_article(slug, form_state=(key, CommentForm(), refusal), status=429)
@@ -190,9 +193,9 @@ def edit(comment_id: int):
             error = exc
         else:
             if edited.status.value == "pending":
-                flash("Your comment was changed. It awaits moderation; only you can see it now.")
+                flash(_("Your comment was changed. It awaits moderation; only you can see it now."))
             else:
-                flash("Your comment was changed.")
+                flash(_("Your comment was changed."))
             return redirect(comment_url(comment_id), 303)
     status = 422 if error else 200
     return render_template("threads/edit.html", comment=comment, form=form, error=error), status
@@ -201,12 +204,12 @@ def edit(comment_id: int):
 @bp.post("/comments/<int:comment_id>/delete")
 def delete(comment_id: int):
     if not DeleteForm().validate():
-        raise Invalid("This form has expired; please try again.")
+        raise Invalid(_("This form has expired; please try again."))
     url = comment_url(comment_id)
     comments.delete_comment(
         db.session, comment_id, user=_user(), edit_secret=own_comments.secret_for(comment_id)
     )
-    flash("Your comment was deleted.")
+    flash(_("Your comment was deleted."))
     return redirect(url, 303)
 
 
@@ -228,7 +231,7 @@ def flag(comment_id: int):
         except (Invalid, Conflict) as exc:
             error = exc
         else:
-            flash("Thank you. The moderators will look at this comment.")
+            flash(_("Thank you. The moderators will look at this comment."))
             return redirect(comment_url(comment_id), 303)
     status = 422 if error else 200
     return render_template("threads/flag.html", comment=comment, form=form, error=error), status

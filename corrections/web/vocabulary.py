@@ -8,6 +8,7 @@ from flask import Flask
 
 from corrections.i18n import _l
 from corrections.models import BanKind, CorrectionKind, RevisionKind, Role, WordKind
+from corrections.services.words import CORRECTION_REASON_WORDS
 
 ROLE_WORDS = {
     Role.READER: _l("reader"),
@@ -33,13 +34,7 @@ STATUS_WORDS = {
     "unchanged": _l("unchanged"),
 }
 # Why a correction was rejected, inside a sentence ("Rejected: no reliable source").
-REASON_WORDS = {
-    "not_an_error": _l("not an error"),
-    "no_reliable_source": _l("no reliable source"),
-    "out_of_scope": _l("out of scope"),
-    "spam": _l("spam"),
-    "other": _l("other"),
-}
+REASON_WORDS = CORRECTION_REASON_WORDS
 # Why a reader flagged a comment ("Flagged as off topic").
 FLAG_WORDS = {
     "spam": _l("spam"),
