@@ -1,6 +1,7 @@
 """Central error handlers: an HTML page for the site, the JSON error shape under /api.
 
-Every error reaches the person as a sentence they understand; the API's ``code`` is stable.
+Every error reaches the person as a sentence they understand, in their language (the API's
+too: ``Accept-Language``); the API's ``code`` is stable.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from corrections.api.field_messages import translated
 from corrections.extensions import db, login_manager
+from corrections.i18n import _, _l
 from corrections.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -36,15 +39,17 @@ HTTP_CODES = {
 }
 
 FRIENDLY = {
-    400: "The request could not be understood.",
-    401: "Please sign in first.",
-    403: "You are not allowed to do that.",
-    404: "There is nothing here. The address may be mistyped, or the page may never have existed.",
-    405: "That method is not allowed here.",
-    413: "What you sent is too large.",
-    429: "Too many requests. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Nothing you sent was lost; please try again.",
-    503: "The service is briefly unavailable. Please try again in a moment.",
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in first."),
+    403: _l("You are not allowed to do that."),
+    404: _l(
+        "There is nothing here. The address may be mistyped, or the page may never have existed."
+    ),
+    405: _l("That method is not allowed here."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Nothing you sent was lost; please try again."),
+    503: _l("The service is briefly unavailable. Please try again in a moment."),
 }
 
 
@@ -54,13 +59,14 @@ def wants_json() -> bool:
 
 def error_response(
     status: int,
-    message: str,
+    message: object,
     *,
     code: str | None = None,
     fields: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
     code = code or HTTP_CODES.get(status, "error")
+    message = str(message)  # a lazy message is read now, in the request's language
     if wants_json():
         body: dict[str, Any] = {"code": code, "message": message}
         if fields:
@@ -110,10 +116,13 @@ def handle_http_exception(error: HTTPException) -> Response:
         for value in fields.values():
             if isinstance(value, dict):
                 flat.update(value)
-        fields = flat or fields
-        message = "Some fields are missing or invalid."
+        fields = translated(flat or fields)
+        message = _("Some fields are missing or invalid.")
     elif status == 429:
-        message = f"Too many requests: the limit is {error.description}. Please wait and try again."
+        message = _(
+            "Too many requests: the limit is %(limit)s. Please wait and try again.",
+            limit=error.description,
+        )
     else:
         message = data.get("message") or FRIENDLY.get(status) or error.description or error.name
     headers = dict(data.get("headers") or {})
@@ -130,8 +139,10 @@ def handle_http_exception(error: HTTPException) -> Response:
 def handle_csrf_error(error: CSRFError) -> Response:
     return error_response(
         400,
-        "This form has expired or did not come from this site. "
-        "Please go back, reload the page and send it again; nothing was saved.",
+        _(
+            "This form has expired or did not come from this site. "
+            "Please go back, reload the page and send it again; nothing was saved."
+        ),
         code="csrf_failed",
     )
 
