@@ -62,6 +62,9 @@ def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+POSTGRES_CONNECT_TIMEOUT = 5  # seconds
+
+
 def normalize_database_url(url: str) -> str:
     """Accept the common ``postgres://`` spelling and use the psycopg 3 driver."""
     if url.startswith("postgres://"):
@@ -176,7 +179,23 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     validate(app)
+
+
+def engine_options(url: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """PostgreSQL gets a connect timeout unless the URL or the options name one: a server
+    that does not answer (a dropped route, not a refusal) fails the request in seconds with
+    the 503 page, instead of holding a worker for the operating system's minutes."""
+    options = dict(options)
+    if url.startswith("postgresql") and "connect_timeout=" not in url:
+        options["connect_args"] = {
+            "connect_timeout": POSTGRES_CONNECT_TIMEOUT,
+            **options.get("connect_args", {}),
+        }
+    return options
 
 
 def _public_url(value: str | None, production: bool, smtp_url: str | None) -> str | None:

@@ -164,3 +164,16 @@ def test_production_that_only_logs_mail_may_leave_the_public_url_unset(monkeypat
     monkeypatch.delenv("SMTP_URL", raising=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
     assert app.config["PUBLIC_URL"] is None
+
+
+def test_postgres_connections_get_a_connect_timeout_unless_the_url_names_one(tmp_path):
+    """So a server that never answers fails a request in seconds (libpq connect_timeout)."""
+    url = "postgresql://postgres@127.0.0.1:5432/test"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 5}
+    own = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url + "?connect_timeout=30"}, instance_path=str(tmp_path)
+    )
+    assert "connect_args" not in own.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    sqlite = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+    assert "connect_args" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
