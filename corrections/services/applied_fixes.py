@@ -115,7 +115,7 @@ def undone_fixes(
                     correction.id,
                     update_number,
                     section.key,
-                    section.heading or "the introduction",
+                    section.heading or _("the introduction"),
                     old_words,
                     new_words,
                 )

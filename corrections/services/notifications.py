@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from corrections.i18n import _, site_locale
 from corrections.models import Article, Correction, CorrectionKind, CorrectionStatus, Update
 from corrections.services.outbox import enqueue
-from corrections.services.words import CORRECTION_REASON_WORDS
+from corrections.services.words import CORRECTION_REASON_WORDS, CORRECTION_STATUS_WORDS
 
 
 def public_link(path: str) -> str:
@@ -56,7 +56,9 @@ def _decision_sentence(correction: Correction, update: Update | None, version: i
             "Please answer on your correction's tracking page.",
             question=correction.info_request,
         )
-    return _("Its status is now: %(status)s.", status=status.value.replace("_", " "))
+    return _(
+        "Its status is now: %(status)s.", status=CORRECTION_STATUS_WORDS.get(status, status.value)
+    )
 
 
 def correction_decided(

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from corrections.i18n import _, _l, site_locale
+from corrections.i18n import _, site_locale
 from corrections.models import (
     Anchor,
     AnchorState,
     Article,
     Correction,
-    CorrectionStatus,
     Revision,
     RevisionSection,
     Role,
@@ -24,6 +23,7 @@ from corrections.models import (
 )
 from corrections.services.errors import NotFound
 from corrections.services.users import require_role
+from corrections.services.words import CORRECTION_STATUS_WORDS
 
 RELATED_LIMIT = 20
 
@@ -151,11 +151,4 @@ def reporter_history(session: Session, correction: Correction) -> list[Correctio
     )
 
 
-OUTCOME_WORDS = {
-    CorrectionStatus.PENDING: _l("pending"),
-    CorrectionStatus.NEEDS_INFO: _l("waiting for information"),
-    CorrectionStatus.ACCEPTED: _l("accepted"),
-    CorrectionStatus.REJECTED: _l("rejected"),
-    CorrectionStatus.DUPLICATE: _l("duplicate"),
-    CorrectionStatus.WITHDRAWN: _l("withdrawn"),
-}
+OUTCOME_WORDS = CORRECTION_STATUS_WORDS

@@ -7,6 +7,7 @@ emails (in the site's language) and pages (in the reader's) read these instead.
 from __future__ import annotations
 
 from corrections.i18n import _l
+from corrections.models import CorrectionStatus
 
 # Why a correction was rejected (``decisions.REJECT_REASONS``), inside a sentence.
 CORRECTION_REASON_WORDS = {
@@ -23,4 +24,13 @@ COMMENT_REASON_WORDS = {
     "spam": _l("spam"),
     "duplicate": _l("duplicate"),
     "other": _l("other"),
+}
+# A correction's status, as a word ("accepted", "waiting for information").
+CORRECTION_STATUS_WORDS = {
+    CorrectionStatus.PENDING: _l("pending"),
+    CorrectionStatus.NEEDS_INFO: _l("waiting for information"),
+    CorrectionStatus.ACCEPTED: _l("accepted"),
+    CorrectionStatus.REJECTED: _l("rejected"),
+    CorrectionStatus.DUPLICATE: _l("duplicate"),
+    CorrectionStatus.WITHDRAWN: _l("withdrawn"),
 }

@@ -30,7 +30,15 @@ def paragraphs(text: str, marks: Iterable[Mark] = ()) -> Markup:
     return marked_paragraphs(text, marks)
 
 
+def first_upper(text: object) -> str:
+    """The first letter in capitals, the rest as it is (Jinja's ``capitalize`` lowers the
+    rest, which spoils names and other languages' nouns)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(first_upper)
     app.add_template_filter(long_date)
     app.add_template_filter(number)
     app.add_template_filter(count)
