@@ -64,16 +64,29 @@ lint: $(VENV)/.installed-test
 
 test: lint test-sqlite test-postgres
 
+# The tests that share nothing run in $(TEST_WORKERS) processes (pytest-xdist: each has its
+# own databases and ports); the live tests (servers under load, a PostgreSQL restart) and the
+# browser tests then run alone, so nothing else competes with what they start.
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) -m "not browser and not live"
+ALONE := -m "browser or live" -p no:xdist
+
 test-sqlite: $(VENV)/.installed-test $(CATALOGS)
 	@echo "== tests on SQLite"
-	TEST_DATABASE_URL= $(BIN)/pytest
+	TEST_DATABASE_URL= $(BIN)/pytest $(PARALLEL)
+	TEST_DATABASE_URL= $(BIN)/pytest $(ALONE)
+
+# What touches no database runs in the SQLite pass only (the text modules, the fuzzers).
+DATABASE_FREE := --ignore=tests/text --ignore=tests/fuzz
 
 # PostgreSQL runs when TEST_DATABASE_URL names it, or when a server answers on 127.0.0.1:5432.
 test-postgres: $(VENV)/.installed-test $(CATALOGS)
 	@url="$(TEST_DATABASE_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "== PostgreSQL: no server at 127.0.0.1:5432 and TEST_DATABASE_URL unset; skipped"; \
-	else echo "== tests on PostgreSQL ($$url)"; TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not browser"; fi
+	else echo "== tests on PostgreSQL ($$url)"; \
+	  TEST_DATABASE_URL="$$url" $(BIN)/pytest $(PARALLEL) $(DATABASE_FREE) && \
+	  TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "live and not browser" -p no:xdist; fi
 
 # The benchmark (bench/run.py): makes its data, Isso's virtual environment (bench/.isso-venv,
 # from PyPI) and its servers itself; wrk from Debian when it can be installed, else the
