@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_reader_journey import select_text
+from tests.browser.helpers import select_text
 
 
 def test_a_reader_switches_to_german_and_comments_on_selected_words(page: Page, demo_url: str):

@@ -6,30 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-
-def select_text(page: Page, section_key: str, words: str) -> None:
-    """Select ``words`` inside a section's text, as a reader dragging the mouse would."""
-    page.evaluate(
-        """([key, words]) => {
-            const root = document.querySelector(`#s-${key} .section-text`);
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode())) {
-                const at = node.data.indexOf(words);
-                if (at >= 0) {
-                    const range = document.createRange();
-                    range.setStart(node, at);
-                    range.setEnd(node, at + words.length);
-                    const selection = window.getSelection();
-                    selection.removeAllRanges();
-                    selection.addRange(range);
-                    return;
-                }
-            }
-            throw new Error("words not found: " + words);
-        }""",
-        [section_key, words],
-    )
+from tests.browser.helpers import select_text
 
 
 def test_a_reader_suggests_a_correction_from_selected_words(page: Page, demo_url: str):
