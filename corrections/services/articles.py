@@ -303,18 +303,7 @@ def read_article(session: Session, slug: str, number: int | None = None) -> Arti
                 _("%(title)s has no version %(number)s.", title=repr(article.title), number=number)
             )
         revision = found
-    layout = session.scalars(
-        select(RevisionSection)
-        .options(joinedload(RevisionSection.section), joinedload(RevisionSection.text))
-        .where(RevisionSection.revision_id == revision.id)
-        .order_by(RevisionSection.position)
-    )
-    sections = [
-        SectionView(
-            row.section_id, row.section.key, row.text.heading, row.section.kind, row.text.body
-        )
-        for row in layout
-    ]
+    sections = revision_sections(session, revision.id)
     updates = [
         UpdateView(u.number, u.body, u.published_at, rev_number)
         for u, rev_number in session.execute(
@@ -325,6 +314,22 @@ def read_article(session: Session, slug: str, number: int | None = None) -> Arti
         )
     ]
     return ArticleView(article, revision, latest.number, sections, updates)
+
+
+def revision_sections(session: Session, revision_id: int) -> list[SectionView]:
+    """A revision's sections in order, with their texts (and nothing of its updates)."""
+    layout = session.scalars(
+        select(RevisionSection)
+        .options(joinedload(RevisionSection.section), joinedload(RevisionSection.text))
+        .where(RevisionSection.revision_id == revision_id)
+        .order_by(RevisionSection.position)
+    )
+    return [
+        SectionView(
+            row.section_id, row.section.key, row.text.heading, row.section.kind, row.text.body
+        )
+        for row in layout
+    ]
 
 
 def article_state(session: Session, slug: str, number: int | None = None) -> ArticleState:

@@ -30,7 +30,7 @@ from corrections.models import (
     User,
 )
 from corrections.services import notifications
-from corrections.services.articles import read_article
+from corrections.services.articles import revision_sections
 from corrections.services.audit import record_action
 from corrections.services.errors import Conflict, Invalid, NotFound
 from corrections.services.revisions import SectionDraft, locked_article, publish_revision
@@ -165,7 +165,8 @@ def _apply_proposed_text(
     """The current sections with the quoted words replaced by the proposal (or by the
     moderator's ``replacement`` of it)."""
     new_words = correction.proposed_text if replacement is None else replacement
-    view = read_article(session, article.slug)
+    # The latest sections only: the article's updates (thousands, perhaps) are not needed.
+    sections = revision_sections(session, article.current_revision_id)
     anchor = correction.anchor
     if anchor.state != AnchorState.CURRENT or anchor.current_revision_id is None:
         raise Conflict(
@@ -175,7 +176,7 @@ def _apply_proposed_text(
             )
         )
     drafts = []
-    for section in view.sections:
+    for section in sections:
         text = section.text
         if section.section_id == anchor.section_id:
             if text[anchor.current_start : anchor.current_end] != anchor.exact:

@@ -286,3 +286,46 @@ def test_eight_concurrent_accepts_of_the_same_correction_give_one_success(
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Update)) == 1
     assert session.scalar(select(func.count()).select_from(Revision)) == 2
+
+
+def test_accepting_with_the_text_replaced_reads_no_list_of_updates(
+    app, session, moderator, demo_text
+):
+    """However many updates an article has, replacing the quoted words reads the latest
+    sections only (the accept at 10,000 updates stays as fast as at 0)."""
+    from sqlalchemy import event
+
+    from corrections.services import articles
+    from corrections.services.anchors import QuoteInput
+    from corrections.services.corrections import submit_correction
+
+    text = demo_text + "".join(
+        f"\nUpdate {n}, 16 October 2025: Figure {n} revised.\n" for n in range(1, 31)
+    )
+    articles.import_article(session, text, slug="demo")
+    correction = submit_correction(
+        session,
+        slug="demo",
+        section_key="introduction",
+        quote=QuoteInput("412 homes"),
+        kind="correction",
+        proposed_text="415 homes",
+        explanation="",
+        links=["https://example.org/report"],
+        submitter=reporting(app, None),
+        idempotency_key=None,
+    ).correction
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.lower().split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        published = accept(session, moderator, correction, apply_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert published.update.number == 31
+    assert "415 homes" in read_article(session, "demo").sections[0].text
+    listing = [s for s in statements if "from updates" in s and "order by updates.number" in s]
+    assert listing == [], listing
