@@ -21,6 +21,7 @@ from corrections.cli_portability import export_command, import_json_command
 from corrections.extensions import db
 from corrections.models import Article, Role
 from corrections.services import articles, auth, users
+from corrections.services.applied_fixes import UndoesCorrection
 from corrections.services.errors import Conflict, ServiceError
 from corrections.text.article_format import (
     MAX_FILE_BYTES,
@@ -49,9 +50,19 @@ def fail(message: str) -> NoReturn:
 @click.option("--title", default=None, help="Defaults to the first words of the introduction.")
 @click.option("--new-revision", is_flag=True, help="Publish a new revision of an existing slug.")
 @click.option("--summary", default=None, help="What changed, shown in the history.")
+@click.option(
+    "--confirm-undo",
+    is_flag=True,
+    help="Publish even where the file takes out an accepted correction's words.",
+)
 @with_appcontext
 def import_command(
-    file: Path, slug: str, title: str | None, new_revision: bool, summary: str | None
+    file: Path,
+    slug: str,
+    title: str | None,
+    new_revision: bool,
+    summary: str | None,
+    confirm_undo: bool,
 ) -> None:
     """Import an article from a plain-text FILE ('-' reads standard input)."""
     try:
@@ -66,10 +77,18 @@ def import_command(
     try:
         text = decode_article_file(data)
         result = articles.import_article(
-            db.session, text, slug=slug, title=title, new_revision=new_revision, summary=summary
+            db.session,
+            text,
+            slug=slug,
+            title=title,
+            new_revision=new_revision,
+            summary=summary,
+            confirm_undo=confirm_undo,
         )
     except ArticleFormatError as exc:
         fail(f"{file}: {exc}")
+    except UndoesCorrection as exc:
+        fail(f"{exc.message} (To publish it anyway: --confirm-undo.)")
     except ServiceError as exc:
         fail(exc.message)
     if result.title_derived:

@@ -169,3 +169,31 @@ def test_a_bad_setting_stops_the_command_line_with_one_line(tmp_path):
     lines = [line for line in done.stderr.splitlines() if line]
     assert len(lines) == 1 and lines[0].startswith("error: configuration: "), done.stderr
     assert "SECRET_KEY" in lines[0]
+
+
+def test_a_file_that_would_undo_an_accepted_fix_needs_confirm_undo(
+    runner, session, tmp_path, make_user, make_correction, demo_text
+):
+    from corrections.services import decisions
+
+    moderator = make_user("mod@example.org", Role.MODERATOR)
+    correction, _ = make_correction()  # "412 homes" in the demo article, fixed to "415 homes"
+    decisions.accept(
+        session,
+        moderator,
+        correction.id,
+        update_text="An earlier version said 412 homes.",
+        apply_text=True,
+        expected_version=correction.version,
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(demo_text, "utf-8")  # still says "412 homes"
+    refused = runner.invoke(args=["import", str(path), "--slug", "demo", "--new-revision"])
+    assert refused.exit_code == 2 and len(refused.output.strip().splitlines()) == 1
+    assert "would undo an accepted correction" in refused.output
+    assert "--confirm-undo" in refused.output
+    assert articles.read_article(session, "demo").revision.number == 2
+    args = ["import", str(path), "--slug", "demo", "--new-revision", "--confirm-undo"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "as version 3" in result.output

@@ -5,7 +5,8 @@ When a moderator accepts a correction and replaces the quoted words ("412 homes"
 "415 homes"), or the author applies it from the editor, the fix is in the text. A draft that
 no longer says "415 homes" there, or says "412 homes" again, would quietly revert it (a
 rebase keeps the author's words where both sides changed the same ones). Publishing such a
-draft is refused with ``UndoesCorrection`` (409) listing the fixes, until the author confirms.
+draft, or such a file (the upload form, ``corrections import --new-revision``), is refused
+with ``UndoesCorrection`` (409) listing the fixes, until the author confirms.
 Only the sections the draft changes are read, so the cost follows the edit.
 """
 
@@ -13,15 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from corrections.i18n import _, ngettext
-from corrections.models import Correction, CorrectionStatus, SectionKind, Update
-from corrections.services.articles import SectionView
+from corrections.models import (
+    Article,
+    Correction,
+    CorrectionStatus,
+    Revision,
+    SectionKind,
+    Update,
+    User,
+)
+from corrections.services.audit import record_action
 from corrections.services.draft_rules import DraftSection
 from corrections.services.errors import Conflict
+
+if TYPE_CHECKING:  # articles imports this module (an imported file is guarded too)
+    from corrections.services.articles import SectionView
 
 
 @dataclass(frozen=True)
@@ -45,14 +58,27 @@ class UndoneFix:
 
 
 class UndoesCorrection(Conflict):
-    """The draft would take out an accepted correction's words; ``undone`` says which."""
+    """A new version would take out an accepted correction's words; ``undone`` says which.
+    ``source`` is what would publish it: the author's ``"draft"``, or a ``"file"`` (the
+    upload form, ``corrections import --new-revision``)."""
 
     code = "undoes_correction"
 
-    def __init__(self, undone: Sequence[UndoneFix]) -> None:
+    def __init__(self, undone: Sequence[UndoneFix], source: str = "draft") -> None:
         listed = "; ".join(fix.describe() for fix in undone)
-        super().__init__(
-            ngettext(
+        if source == "file":
+            message = ngettext(
+                "Publishing this file would undo an accepted correction: %(listed)s. The "
+                "file no longer reads as corrected there. Put the corrected words back in "
+                "the file, or confirm that you mean to change them and publish it again.",
+                "Publishing this file would undo %(num)d accepted corrections: %(listed)s. "
+                "The file no longer reads as corrected there. Put the corrected words back in "
+                "the file, or confirm that you mean to change them and publish it again.",
+                len(undone),
+                listed=listed,
+            )
+        else:
+            message = ngettext(
                 "Publishing this draft would undo an accepted correction: %(listed)s. Your "
                 "draft no longer reads as corrected there. Put the corrected words back, or "
                 "confirm that you mean to change them and publish again.",
@@ -62,8 +88,34 @@ class UndoesCorrection(Conflict):
                 len(undone),
                 listed=listed,
             )
-        )
+        super().__init__(message)
         self.undone = list(undone)
+
+
+def record_undone(
+    session: Session,
+    actor: User | None,
+    article: Article,
+    revision: Revision,
+    undone: Sequence[UndoneFix],
+) -> None:
+    """Each confirmed undoing in the correction's log: the record says who changed the
+    corrected words, in which version."""
+    for fix in undone:
+        record_action(
+            session,
+            actor=actor,
+            action="change_applied_text",
+            target_type="correction",
+            target_id=fix.correction_id,
+            old_status="accepted",
+            new_status="accepted",
+            reason=(
+                f"Version {revision.number} changed the corrected words “{fix.new_words}” "
+                "(confirmed by the author)"
+            ),
+            article_id=article.id,
+        )
 
 
 def undone_fixes(

@@ -23,6 +23,7 @@ from corrections.models import (
     Update,
     User,
 )
+from corrections.services.applied_fixes import UndoesCorrection, record_undone, undone_fixes
 from corrections.services.errors import Conflict, Invalid, NotFound
 from corrections.services.revisions import SectionDraft, lock_article, publish_revision
 from corrections.text.article_format import (
@@ -115,8 +116,12 @@ def import_article(
     new_revision: bool = False,
     actor: User | None = None,
     summary: str | None = None,
+    confirm_undo: bool = False,
 ) -> ImportResult:
-    """Create an article from text, or with ``new_revision`` publish its next revision."""
+    """Create an article from text, or with ``new_revision`` publish its next revision.
+
+    A revision that would take out an accepted correction's words is refused with
+    ``UndoesCorrection``, unless ``confirm_undo`` (then each such correction's log says so)."""
     validate_slug(slug)
     try:
         parsed = parse_article(text)
@@ -140,7 +145,7 @@ def import_article(
                         slug=repr(slug),
                     )
                 )
-            result = _import_revision(session, parsed, slug, title, actor, summary)
+            result = _import_revision(session, parsed, slug, title, actor, summary, confirm_undo)
         elif new_revision:
             # A mistyped slug would otherwise start a second article instead of revising one.
             raise NotFound(
@@ -225,6 +230,7 @@ def _import_revision(
     title: str | None,
     actor: User | None,
     summary: str | None,
+    confirm_undo: bool,
 ) -> ImportResult:
     article = lock_article(session, slug)
     existing = list(
@@ -254,6 +260,10 @@ def _import_revision(
                 number=current.revision.number,
             )
         )
+    drafts = _drafts(parsed)
+    undone = undone_fixes(session, article.id, current.sections, drafts)
+    if undone and not confirm_undo:
+        raise UndoesCorrection(undone, source="file")
     if title:
         article.title = title
     revision = publish_revision(
@@ -262,9 +272,10 @@ def _import_revision(
         kind=RevisionKind.IMPORT,
         summary=summary or _site(_l("Imported a revised text.")),
         actor=actor,
-        drafts=_drafts(parsed),
+        drafts=drafts,
     )
     session.flush()
+    record_undone(session, actor, article, revision, undone)
     _add_updates(session, article, revision, new_updates, len(existing) + 1, actor)
     session.flush()
     return ImportResult(article, revision, False, len(new_updates))

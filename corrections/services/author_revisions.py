@@ -76,13 +76,20 @@ def set_minor(
 
 
 def upload_revision(
-    session: Session, actor: User | None, slug: str, data: bytes, summary: str | None
+    session: Session,
+    actor: User | None,
+    slug: str,
+    data: bytes,
+    summary: str | None,
+    *,
+    confirm_undo: bool = False,
 ) -> ImportResult:
     """Publish the article's next revision from a file in the article format.
 
     A bad file (over 1 MB, not UTF-8, empty, no text) is refused with a one-line reason
     before anything is written; sections are matched by key, as ``corrections import
-    --new-revision`` does.
+    --new-revision`` does. A file that would undo an accepted correction's words is refused
+    with ``UndoesCorrection`` unless ``confirm_undo``.
     """
     author = require_role(actor, Role.AUTHOR)
     summary = clean_summary(summary, required=False)
@@ -92,5 +99,11 @@ def upload_revision(
         raise Invalid(str(exc), fields={"file": [str(exc)]}) from exc
     article_id_of(session, slug)  # a new revision of an article that exists, never a new one
     return import_article(
-        session, text, slug=slug, new_revision=True, actor=author, summary=summary or None
+        session,
+        text,
+        slug=slug,
+        new_revision=True,
+        actor=author,
+        summary=summary or None,
+        confirm_undo=confirm_undo,
     )

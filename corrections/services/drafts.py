@@ -32,7 +32,12 @@ from corrections.models import (
     SectionKind,
     User,
 )
-from corrections.services.applied_fixes import UndoesCorrection, UndoneFix, undone_fixes
+from corrections.services.applied_fixes import (
+    UndoesCorrection,
+    UndoneFix,
+    record_undone,
+    undone_fixes,
+)
 from corrections.services.articles import read_article
 from corrections.services.audit import record_action
 from corrections.services.draft_conflicts import (
@@ -307,18 +312,4 @@ def _record(
             reason=f"Proposed text applied in version {revision.number}",
             article_id=article.id,
         )
-    for fix in undone:
-        record_action(
-            session,
-            actor=author,
-            action="change_applied_text",
-            target_type="correction",
-            target_id=fix.correction_id,
-            old_status="accepted",
-            new_status="accepted",
-            reason=(
-                f"Version {revision.number} changed the corrected words “{fix.new_words}” "
-                "(confirmed by the author)"
-            ),
-            article_id=article.id,
-        )
+    record_undone(session, author, article, revision, undone)

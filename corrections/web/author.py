@@ -289,7 +289,12 @@ def upload(slug: str) -> ResponseReturnValue:
         if file is None or not file.filename:
             raise Invalid(_("Choose a file to upload."))
         result = author_revisions.upload_revision(
-            db.session, me(), slug, file.read(), form.summary.data
+            db.session,
+            me(),
+            slug,
+            file.read(),
+            form.summary.data,
+            confirm_undo=bool(form.confirm_undo.data),
         )
     except ServiceError as error:
         db.session.rollback()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 
 from corrections.db import database_int
 from corrections.i18n import _l
@@ -48,6 +48,9 @@ class ModerationModeForm(FlaskForm):
 class UploadForm(FlaskForm):
     file = FileField(_l("A file in the article format (UTF-8 text, at most 1 MB)"))
     summary = StringField(_l("Summary of the changes"))
+    confirm_undo = BooleanField(
+        _l("I mean to change the corrected words listed above; publish anyway")
+    )
 
 
 def version_of(form: EditorForm | VersionForm) -> int:

@@ -19,7 +19,14 @@ from corrections.models import (
     Role,
     User,
 )
-from corrections.services import author_revisions, comments, decisions, drafts, suggestions
+from corrections.services import (
+    articles,
+    author_revisions,
+    comments,
+    decisions,
+    drafts,
+    suggestions,
+)
 from corrections.services.abuse import Submitter
 from corrections.services.anchors import QuoteInput
 from corrections.services.articles import read_article
@@ -409,6 +416,39 @@ def test_publishing_a_draft_that_takes_out_an_applied_fix_is_refused_until_confi
     [logged] = actions(session, "change_applied_text")
     assert logged.target_id == correction.id and logged.actor_id == author.id
     assert logged.reason.startswith("Version 3 changed the corrected words “415 homes”")
+
+
+def test_importing_a_file_that_takes_out_an_applied_fix_is_refused_until_confirmed(
+    session, author, make_user, make_correction, demo_text
+):
+    """The file path (upload form, ``corrections import --new-revision``) is guarded as the
+    draft is: the demo file still says "412 homes", which the accepted fix replaced."""
+    correction = accept_412(session, make_user, make_correction)
+    with pytest.raises(drafts.UndoesCorrection) as caught:
+        articles.import_article(session, demo_text, slug="demo", new_revision=True, actor=author)
+    assert caught.value.message.startswith(
+        "Publishing this file would undo an accepted correction: Update 1 changed "
+        "“412 homes” to “415 homes” in the introduction."
+    )
+    assert revision_count(session) == 2 and actions(session, "change_applied_text") == []
+
+    result = articles.import_article(
+        session, demo_text, slug="demo", new_revision=True, actor=author, confirm_undo=True
+    )
+    assert result.revision.number == 3
+    assert "412 homes" in read_article(session, "demo").sections[0].text
+    [logged] = actions(session, "change_applied_text")
+    assert logged.target_id == correction.id and logged.actor_id == author.id
+    assert logged.reason.startswith("Version 3 changed the corrected words “415 homes”")
+
+
+def test_importing_a_file_that_keeps_the_fix_needs_no_confirmation(
+    session, author, make_user, make_correction, demo_text
+):
+    accept_412(session, make_user, make_correction)
+    text = demo_text.replace("412 homes", "415 homes").replace("3 people", "4 people")
+    result = articles.import_article(session, text, slug="demo", new_revision=True)
+    assert result.revision.number == 3 and actions(session, "change_applied_text") == []
 
 
 def test_typing_the_old_words_back_after_a_fix_is_refused(

@@ -545,6 +545,33 @@ def test_uploading_a_file_publishes_the_next_version(author_client, session, dem
     assert view.revision.summary == "From a file" and "415 homes" in view.sections[0].text
 
 
+def test_a_file_that_would_undo_an_accepted_fix_asks_first(
+    author_client, session, make_user, make_correction, demo_text
+):
+    accept(session, make_user, make_correction)  # "412 homes" became "415 homes" in version 2
+    refused = upload(author_client, demo_text.encode())
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and revisions(session) == 2
+    assert "Publishing this file would undo an accepted correction" in html
+    assert 'id="upload-confirm-undo" name="confirm_undo"' in html
+    fields = hidden_fields(html, f"{EDITOR}/upload")
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                **fields,
+                "summary": "Back to the file",
+                "confirm_undo": "y",
+                "file": FileStorage(io.BytesIO(demo_text.encode()), "article.txt"),
+            }
+        )
+    )
+    confirmed = author_client.post(
+        f"{EDITOR}/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert confirmed.status_code == 303 and revisions(session) == 3
+    assert "412 homes" in read_article(session, "demo").sections[0].text
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
