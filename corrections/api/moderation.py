@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, jsonify
 
 from corrections.api.auth import BEARER, current_api_user, require_api_role
 from corrections.api.parsing import Blueprint
@@ -158,20 +158,23 @@ def errors(*codes: int):
     return apply
 
 
-def item_payload(item: Any) -> dict[str, Any]:
+def queue_item(item: Any) -> dict[str, Any]:
+    """One item of the queue as ``QueueItemSchema`` dumps it: the same keys in the same order,
+    the time as ISO 8601. Built here because dumping 50 nested items through marshmallow was
+    a fifth of the page's CPU; tests check that this equals the schema's dump."""
     common = {
         "id": item.id,
         "type": item.type,
         "status": item.status.value,
         "article": item.article_slug,
         "section": item.section_key,
-        "created_at": item.created_at,
-        "quote": item.quote,
+        "created_at": item.created_at.isoformat(),
     }
     if item.type == "comment":
         return {
             **common,
             "author_name": item.author_name,
+            "quote": item.quote,
             "text": item.html,
             "email_domain": item.email_domain,
             "hold_reason": item.hold_reason,
@@ -180,6 +183,7 @@ def item_payload(item: Any) -> dict[str, Any]:
     return {
         **common,
         "author_name": item.reporter_name,
+        "quote": item.quote,
         "text": item.proposed_text,
         "correction_kind": item.kind,
         "links": item.links,
@@ -211,7 +215,8 @@ def get_queue(args: dict[str, Any]):
         limit=args["limit"],
         newest_first=False,
     )
-    return {"items": [item_payload(i) for i in page.items], "next": page.next_after}
+    # flask-smorest sends a Response unchanged: QueueSchema documents it, queue_item builds it.
+    return jsonify({"items": [queue_item(i) for i in page.items], "next": page.next_after})
 
 
 def decided(comment: Comment) -> dict[str, Any]:

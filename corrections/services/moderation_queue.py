@@ -122,6 +122,58 @@ class QueueScreen:
     sections: list[tuple[int, str]]
 
 
+# The rows a page of comments or corrections reads: columns, not entities (a page needs a
+# dozen values, not 50 tracked objects), in statements built once at import.
+_COMMENT_ROWS = (
+    select(
+        Comment.id,
+        Comment.status,
+        Comment.author_name,
+        Comment.user_id,
+        Comment.author_email,
+        Comment.hold_reason,
+        Comment.body_html,
+        Comment.created_at,
+        Comment.parent_id,
+        Article.slug,
+        Article.title,
+        Section.key,
+        Anchor.exact,
+    )
+    .join(Article, Article.id == Comment.article_id)
+    .join(Section, Section.id == Comment.section_id)
+    .outerjoin(Anchor, Anchor.id == Comment.anchor_id)
+)
+_LINK_COUNT = (
+    select(func.count())
+    .where(CorrectionLink.correction_id == Correction.id)
+    .correlate(Correction)
+    .scalar_subquery()
+)
+_CORRECTION_ROWS = (
+    select(
+        Correction.id,
+        Correction.public_id,
+        Correction.status,
+        Correction.kind,
+        Correction.proposed_text,
+        Correction.explanation,
+        Correction.reporter_name,
+        Correction.created_at,
+        Correction.info_request,
+        Correction.reporter_reply,
+        Article.slug,
+        Article.title,
+        Section.key,
+        Anchor.exact,
+        _LINK_COUNT,
+    )
+    .join(Article, Article.id == Correction.article_id)
+    .join(Section, Section.id == Correction.section_id)
+    .join(Anchor, Anchor.id == Correction.anchor_id)
+)
+
+
 def _open_flagged():
     return select(Flag.comment_id).where(Flag.resolved_at.is_(None))
 
@@ -232,82 +284,90 @@ def queue(
 
 
 def _comments(session, where, after, limit, newest) -> list[QueueComment]:
-    query = (
-        select(Comment, Article.slug, Article.title, Section.key, Anchor.exact)
-        .join(Article, Article.id == Comment.article_id)
-        .join(Section, Section.id == Comment.section_id)
-        .outerjoin(Anchor, Anchor.id == Comment.anchor_id)
-        .where(*where)
-    )
+    query = _COMMENT_ROWS.where(*where)
     items = []
-    for row in session.execute(keyset(query, Comment.id, after, limit, newest)):
-        c: Comment = row.Comment
+    # Unpacked, not ``row.name``: 650 named lookups on Rows cost about 0.2 ms a page.
+    for (
+        comment_id,
+        status,
+        author_name,
+        user_id,
+        email,
+        hold_reason,
+        html,
+        created_at,
+        parent_id,
+        slug,
+        title,
+        key,
+        quote,
+    ) in session.execute(keyset(query, Comment.id, after, limit, newest)):
         items.append(
             QueueComment(
-                id=c.id,
-                status=c.status,
-                article_slug=row.slug,
-                article_title=row.title,
-                section_key=row.key,
-                author_name=c.author_name,
-                has_account=c.user_id is not None,
-                email_domain=c.author_email.rpartition("@")[2] if c.author_email else None,
-                hold_reason=c.hold_reason,
-                html=c.body_html,
-                quote=row.exact,
-                created_at=c.created_at,
-                parent_id=c.parent_id,
+                id=comment_id,
+                status=status,
+                article_slug=slug,
+                article_title=title,
+                section_key=key,
+                author_name=author_name,
+                has_account=user_id is not None,
+                email_domain=email.rpartition("@")[2] if email else None,
+                hold_reason=hold_reason,
+                html=html,
+                quote=quote,
+                created_at=created_at,
+                parent_id=parent_id,
             )
         )
     by_id = {item.id: item for item in items}
     if by_id:
-        flags = session.scalars(
-            select(Flag)
+        flags = session.execute(
+            select(Flag.comment_id, Flag.reason, Flag.note, Flag.created_at)
             .where(Flag.comment_id.in_(list(by_id)), Flag.resolved_at.is_(None))
             .order_by(Flag.id)
         )
-        for flag in flags:
-            by_id[flag.comment_id].flags.append(
-                OpenFlag(flag.reason.value, flag.note, flag.created_at)
-            )
+        for comment_id, reason, note, created_at in flags:
+            by_id[comment_id].flags.append(OpenFlag(reason.value, note, created_at))
     return items
 
 
 def _corrections(session, where, after, limit, newest) -> list[QueueCorrection]:
-    links = (
-        select(func.count())
-        .where(CorrectionLink.correction_id == Correction.id)
-        .correlate(Correction)
-        .scalar_subquery()
-    )
-    query = (
-        select(Correction, Article.slug, Article.title, Section.key, Anchor.exact, links)
-        .join(Article, Article.id == Correction.article_id)
-        .join(Section, Section.id == Correction.section_id)
-        .join(Anchor, Anchor.id == Correction.anchor_id)
-        .where(*where)
-    )
+    query = _CORRECTION_ROWS.where(*where)
     items = []
-    for c, slug, title, key, exact, link_count in session.execute(
-        keyset(query, Correction.id, after, limit, newest)
-    ):
+    for (
+        correction_id,
+        public_id,
+        status,
+        kind,
+        proposed_text,
+        explanation,
+        reporter_name,
+        created_at,
+        info_request,
+        reporter_reply,
+        slug,
+        title,
+        key,
+        quote,
+        link_count,
+    ) in session.execute(keyset(query, Correction.id, after, limit, newest)):
         items.append(
             QueueCorrection(
-                id=c.id,
-                public_id=c.public_id,
-                status=c.status,
+                id=correction_id,
+                public_id=public_id,
+                status=status,
                 article_slug=slug,
                 article_title=title,
                 section_key=key,
-                kind=c.kind.value,
-                quote=exact,
-                proposed_text=c.proposed_text,
-                explanation=c.explanation,
-                reporter_name=c.reporter_name,
+                kind=kind.value,
+                quote=quote,
+                proposed_text=proposed_text,
+                explanation=explanation,
+                reporter_name=reporter_name,
                 links=link_count,
-                created_at=c.created_at,
-                info_request=c.info_request,
-                reporter_reply=c.reporter_reply,
+                created_at=created_at,
+                info_request=info_request,
+                reporter_reply=reporter_reply,
             )
         )
     return items

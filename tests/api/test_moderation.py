@@ -6,9 +6,20 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
-from corrections.models import Ban, Comment, CommentStatus, ModerationAction, OutboxMessage, Role
-from corrections.services import comments, tokens
+from corrections.api.moderation import QueueSchema, queue_item
+from corrections.models import (
+    Ban,
+    Comment,
+    CommentStatus,
+    Flag,
+    FlagReason,
+    ModerationAction,
+    OutboxMessage,
+    Role,
+)
+from corrections.services import comments, decisions, moderation_queue, tokens
 from corrections.services.abuse import Submitter, email_ban_hash
+from corrections.services.anchors import QuoteInput
 from corrections.services.errors import Forbidden
 
 QUEUE = "/api/v1/moderation/queue"
@@ -283,3 +294,133 @@ def test_the_openapi_document_describes_the_moderation_api_and_still_validates(c
     reject = paths["/api/v1/moderation/comments/{comment_id}/reject"]["post"]
     assert reject["security"] == [{"bearerAuth": []}]
     assert {"401", "403", "404", "409", "422"} <= set(reject["responses"])
+
+
+def as_the_schema_reads(item) -> dict:
+    """A queue item under the schema's names with the service's values (a datetime, not
+    text): what the view gave ``QueueSchema`` to dump before it built the JSON itself."""
+    common = {
+        "id": item.id,
+        "type": item.type,
+        "status": item.status.value,
+        "article": item.article_slug,
+        "section": item.section_key,
+        "created_at": item.created_at,
+        "quote": item.quote,
+    }
+    if item.type == "comment":
+        return {
+            **common,
+            "author_name": item.author_name,
+            "text": item.html,
+            "email_domain": item.email_domain,
+            "hold_reason": item.hold_reason,
+            "flags": [{"reason": f.reason, "note": f.note} for f in item.flags],
+        }
+    return {
+        **common,
+        "author_name": item.reporter_name,
+        "text": item.proposed_text,
+        "correction_kind": item.kind,
+        "links": item.links,
+    }
+
+
+def test_the_queue_sends_byte_for_byte_what_its_schema_dumps_for_every_kind_of_item(
+    app, client, session, demo_article, make_user, make_correction
+):
+    moderator = make_user("mod@example.org", Role.MODERATOR, display_name="Mo")
+    headers = bearer(tokens.create_token(session, moderator, "test")[1])
+    submitter = Submitter(app.config["SECRET_KEY"], name="Bo", network_hash="net-b")
+    say = {"slug": "demo", "section_key": "what-happened", "submitter": submitter}
+    public = comments.post_comment(session, body="Out", site_mode="post", **say).comment
+    held(app, session, "With an email", email="ann@example.org")  # no quote, the domain shown
+    comments.post_comment(
+        session,
+        body="A quoted reply",
+        site_mode="pre",
+        parent_id=public.id,
+        quote=QuoteInput("118 millimetres"),
+        **say,
+    )
+    held(app, session, "No email", network="net-c")
+    comments.flag_comment(session, public.id, reason="spam", note="ads", reporter_key="user:1")
+    comments.flag_comment(session, public.id, reason="off_topic", note="", reporter_key="user:2")
+    make_correction(links=["https://example.org/a", "https://example.org/b"])
+    asked, _ = make_correction(kind="clarification", proposed_text="416 homes", explanation="")
+    decisions.ask_for_info(
+        session, moderator, asked.id, message="Which report?", expected_version=asked.version
+    )
+    for kind, status, tab, limit in (
+        ("comments", "pending", "comments", 2),  # a page with a next
+        ("comments", "flagged", "flagged", 50),
+        ("corrections", "pending", "corrections", 50),
+        ("corrections", "needs_info", "needs-info", 50),
+    ):
+        page = moderation_queue.queue(session, moderator, tab=tab, limit=limit, newest_first=False)
+        assert page.items, tab
+        dumped = QueueSchema().dump(
+            {"items": [as_the_schema_reads(i) for i in page.items], "next": page.next_after}
+        )
+        built = [queue_item(i) for i in page.items]
+        assert [list(i.items()) for i in built] == [list(i.items()) for i in dumped["items"]]
+        response = client.get(f"{QUEUE}?kind={kind}&status={status}&limit={limit}", headers=headers)
+        assert response.status_code == 200
+        assert response.get_data() == app.json.response(dumped).get_data(), tab
+    comment_page = moderation_queue.queue(session, moderator, tab="comments", limit=50)
+    assert {(i.quote is None, i.email_domain is None) for i in comment_page.items} == {
+        (True, False),
+        (False, True),
+        (True, True),
+    }
+
+
+def queued_comments(session, article, count: int, status: CommentStatus) -> list[int]:
+    """``count`` comments of the article with ``status``, written in bulk."""
+    from corrections.services import articles
+
+    sections = articles.read_article(session, article.slug).sections
+    rows = [
+        {
+            "article_id": article.id,
+            "section_id": sections[n % len(sections)].section_id,
+            "author_name": f"Reader {n}",
+            "author_email": f"reader{n}@example.org",
+            "body_source": "x",
+            "body_html": f"<p>comment {n}</p>",
+            "status": status,
+            "hold_reason": "every comment is reviewed first",
+            "depth": 0,
+            "flag_count": 0,
+        }
+        for n in range(count)
+    ]
+    session.execute(Comment.__table__.insert(), rows)
+    return list(session.scalars(select(Comment.id).where(Comment.status == status)))
+
+
+@pytest.mark.parametrize(
+    "kind", ["comments&status=pending", "comments&status=flagged", "corrections"]
+)
+def test_a_queue_page_sends_as_many_queries_for_50_items_as_for_10(
+    client, session, demo_article, make_correction, token_for, kind
+):
+    from tests.web.test_reader import recorded
+
+    if kind.startswith("corrections"):
+        for n in range(50):
+            make_correction(proposed_text=f"{500 + n} homes")
+    else:
+        status = CommentStatus.PUBLISHED if "flagged" in kind else CommentStatus.PENDING
+        ids = queued_comments(session, demo_article, 50, status)
+        session.execute(
+            Flag.__table__.insert(),
+            [{"comment_id": i, "reason": FlagReason.SPAM, "reporter_key": "user:1"} for i in ids],
+        )
+        session.commit()
+    headers = bearer(token_for())
+    client.get(f"{QUEUE}?kind={kind}", headers=headers)  # the token's first use is written
+    few, few_queries = recorded(client, f"{QUEUE}?kind={kind}&limit=10", headers)
+    many, many_queries = recorded(client, f"{QUEUE}?kind={kind}&limit=50", headers)
+    assert (len(few.get_json()["items"]), len(many.get_json()["items"])) == (10, 50)
+    assert len(few_queries) == len(many_queries) <= 3  # the token, the page, its open flags

@@ -15,11 +15,22 @@ from corrections.models import (
     Role,
     Section,
 )
-from corrections.services import articles, comments, moderation, moderation_log, word_lists
+from corrections.services import (
+    articles,
+    comments,
+    corrections,
+    decisions,
+    moderation,
+    moderation_log,
+    word_lists,
+)
 from corrections.services.abuse import Submitter
+from corrections.services.anchors import QuoteInput
 from corrections.services.errors import Forbidden, Invalid
 from corrections.services.moderation_queue import (
     Count,
+    QueueComment,
+    QueueCorrection,
     pending_total,
     queue,
     queue_screen,
@@ -117,6 +128,63 @@ def test_a_queued_correction_shows_its_quote_proposal_and_number_of_links(
         2,
     )
     assert item.reporter_name == "Ann" and item.section_key == "introduction"
+
+
+def test_each_queued_item_carries_the_values_of_its_own_rows(
+    session, demo_article, moderator, make_user, make_correction
+):
+    """Every field, read against the stored rows: the queue selects columns and unpacks them
+    by position, so a column out of place shows here."""
+    public = post(session, "Out", mode="post", network_hash="net-p")
+    reply = comments.post_comment(
+        session,
+        slug="demo",
+        section_key="what-happened",
+        body="A reply",
+        submitter=Submitter(secret=SECRET, user=make_user("bo@example.org"), name="Bo"),
+        site_mode="pre",
+        parent_id=public.id,
+        quote=QuoteInput("118 millimetres"),
+    ).comment
+    [item] = queue(session, moderator, tab="comments").items
+    assert item == QueueComment(
+        id=reply.id,
+        status=CommentStatus.PENDING,
+        article_slug="demo",
+        article_title="Demo",
+        section_key="what-happened",
+        author_name=reply.author_name,
+        has_account=True,
+        email_domain=reply.author_email.rpartition("@")[2] if reply.author_email else None,
+        hold_reason=reply.hold_reason,
+        html=reply.body_html,
+        quote="118 millimetres",
+        created_at=reply.created_at,
+        parent_id=public.id,
+    )
+    asked, token = make_correction(kind="clarification", explanation="Says so.")
+    decisions.ask_for_info(
+        session, moderator, asked.id, message="Which report?", expected_version=asked.version
+    )
+    corrections.answer_info_request(session, asked.public_id, token, "The May one.")
+    [fix] = queue(session, moderator, tab="corrections").items
+    assert fix == QueueCorrection(
+        id=asked.id,
+        public_id=asked.public_id,
+        status=CorrectionStatus.PENDING,
+        article_slug="demo",
+        article_title="Demo",
+        section_key="introduction",
+        kind="clarification",
+        quote="412 homes",
+        proposed_text="415 homes",
+        explanation="Says so.",
+        reporter_name="Ann",
+        links=1,
+        created_at=asked.created_at,
+        info_request="Which report?",
+        reporter_reply="The May one.",
+    )
 
 
 def test_the_queue_filters_by_article_and_section(session, demo_article, demo_text, moderator):
