@@ -209,15 +209,19 @@ def hold_reason(
     submitter: Submitter,
     *,
     mode: str,
-    body: str,
+    content_reason: str | None,
     section_id: int,
-    watched: list[str],
 ) -> str | None:
-    """Why a new comment waits for a moderator, or None to publish it at once."""
+    """Why a new comment waits for a moderator, or None to publish it at once.
+
+    ``content_reason`` is ``content_hold_reason`` of its words, worked out by the caller
+    beforehand (it renders the text). The rest reads what a concurrent post or a decision
+    can change, so a post asks with SQLite's write lock held: two indexed look-ups at most.
+    """
     if is_staff(submitter.user):
         return None  # staff are trusted
-    if reason := content_hold_reason(body, watched):
-        return reason
+    if content_reason:
+        return content_reason
     if spread_across_sections(session, submitter, section_id):
         return "new guest posting in several sections within a minute"
     if mode == "pre":

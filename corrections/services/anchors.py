@@ -13,6 +13,7 @@ from corrections.services.articles import (
     readable_section_view,
 )
 from corrections.services.errors import Invalid
+from corrections.text.anchoring import Anchor as TextAnchor
 from corrections.text.anchoring import QuoteError, find_quote
 
 
@@ -51,25 +52,35 @@ def readable_section(session: Session, slug: str, key: str) -> SectionTarget:
     return SectionTarget(*readable_section_view(session, slug, key))
 
 
-def make_anchor(session: Session, target: SectionTarget, quote: QuoteInput) -> Anchor:
-    """Find the quote in the section's latest text and add an Anchor row (not committed)."""
+def locate_quote(target: SectionTarget, quote: QuoteInput) -> TextAnchor:
+    """Where the quote is in the section's latest text; Invalid (naming the field) if it is
+    not there once. Reads nothing, so a post can do it before taking the write lock."""
     try:
-        found = find_quote(
+        return find_quote(
             target.section.text, quote.exact, prefix=quote.prefix, suffix=quote.suffix
         )
     except QuoteError as exc:
         raise Invalid(exc.message, fields={"quote": [exc.message]}) from exc
-    anchor = Anchor(
-        section_id=target.section.section_id,
-        revision_id=target.revision.id,
+
+
+def anchor_row(section_id: int, revision_id: int, found: TextAnchor) -> Anchor:
+    """A new Anchor row for words found in that revision's text of the section (not added)."""
+    return Anchor(
+        section_id=section_id,
+        revision_id=revision_id,
         start=found.start,
         end=found.end,
         exact=found.exact,
         prefix=found.prefix,
         suffix=found.suffix,
-        current_revision_id=target.revision.id,
+        current_revision_id=revision_id,
         current_start=found.start,
         current_end=found.end,
     )
+
+
+def make_anchor(session: Session, target: SectionTarget, quote: QuoteInput) -> Anchor:
+    """Find the quote in the section's latest text and add an Anchor row (not committed)."""
+    anchor = anchor_row(target.section.section_id, target.revision.id, locate_quote(target, quote))
     session.add(anchor)
     return anchor

@@ -24,10 +24,11 @@ from corrections.models import (
 )
 from corrections.services import abuse
 from corrections.services.abuse import Submitter
-from corrections.services.anchors import QuoteInput, latest_section, make_anchor
+from corrections.services.anchors import QuoteInput, anchor_row, latest_section, locate_quote
 from corrections.services.errors import Conflict, Forbidden, Invalid, NotFound
 from corrections.services.hashing import constant_time_equal, new_token, token_hash
 from corrections.services.users import normalize_email
+from corrections.text.anchoring import Anchor as TextAnchor
 from corrections.text.markdown import render_markdown
 
 MAX_BODY_CHARS = 10_000
@@ -100,28 +101,29 @@ def post_comment(
     quote: QuoteInput | None = None,
     idempotency_key: str | None = None,
 ) -> PostResult:
-    """Validate, apply the abuse rules, and store a comment as published or pending."""
+    """Validate, apply the abuse rules, and store a comment as published or pending.
+
+    The work is done before the write transaction (SQLite's one write lock: two workers
+    would otherwise overlap none of it); inside it, only what a concurrent request can have
+    changed is checked again before the INSERT.
+    """
     body = _clean_body(body)
     name, email = _author(submitter)
     if idempotency_key:
         existing = _by_key(session, idempotency_key)
         if existing is not None:
             return PostResult(existing, None, False)
-    begin_write(session)
+    author = Submitter(submitter.secret, submitter.user, name, email, submitter.network_hash)
+
+    def prepare() -> _Prepared:
+        return _prepare(session, slug, section_key, body, author, parent_id, quote)
+
     try:
-        result = _insert(
-            session,
-            slug,
-            section_key,
-            body,
-            name,
-            email,
-            submitter,
-            site_mode,
-            parent_id,
-            quote,
-            idempotency_key,
-        )
+        prepared = prepare()
+        begin_write(session)
+        if not _still_current(session, prepared):
+            prepared = prepare()  # an author published, or the mode changed, meanwhile
+        result = _store(session, prepared, site_mode, idempotency_key)
         session.commit()
     except (IntegrityError, Invalid):
         # A repeat sent while the first was being saved: the first is found by its key,
@@ -141,62 +143,118 @@ def _by_key(session: Session, key: str) -> Comment | None:
     return session.scalars(select(Comment).where(Comment.idempotency_key == key)).one_or_none()
 
 
-def _insert(
+@dataclass(frozen=True)
+class _Prepared:
+    """A post as far as it can go without the write lock: plain values, for the ORM objects
+    read on the way are expired when the write transaction begins."""
+
+    author: Submitter
+    body: str
+    body_html: str
+    article_id: int
+    article_mode: str | None  # the article's own moderation mode, if it has one
+    revision_id: int  # the latest when prepared, the revision ``quoted`` is found in
+    section_id: int
+    parent_id: int | None
+    quoted: TextAnchor | None
+    content_hold: str | None  # why its words alone would hold it (links, a watched word)
+
+
+def _prepare(
     session: Session,
     slug: str,
     section_key: str,
     body: str,
-    name: str,
-    email: str | None,
-    submitter: Submitter,
-    site_mode: str,
+    author: Submitter,
     parent_id: int | None,
     quote: QuoteInput | None,
-    idempotency_key: str | None,
-) -> PostResult:
+) -> _Prepared:
+    """Find the section and the quote, render the text, and refuse what the rules refuse,
+    in the order they always have; ``_store`` checks again what a concurrent request can
+    change. Reads only, so it runs in an ordinary read transaction."""
     target = latest_section(session, slug, section_key)
-    checked = Submitter(submitter.secret, submitter.user, name, email, submitter.network_hash)
-    abuse.refuse_if_banned(session, checked)
+    abuse.refuse_if_banned(session, author)
     words = abuse.matching_words(session, body)
     abuse.refuse_blocked_words(words)
-    abuse.refuse_repeat(session, checked, body)
+    abuse.refuse_repeat(session, author, body)
+    _parent(session, parent_id, target.section.section_id)
+    quoted = locate_quote(target, quote) if quote and quote.exact.strip() else None
+    return _Prepared(
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        article_id=target.article.id,
+        article_mode=target.article.moderation_mode,
+        revision_id=target.revision.id,
+        section_id=target.section.section_id,
+        parent_id=parent_id,
+        quoted=quoted,
+        content_hold=abuse.content_hold_reason(body, words.get(WordKind.WATCHED, [])),
+    )
 
-    parent = None
-    if parent_id is not None:
-        parent = session.get(Comment, parent_id)
-        if (
-            parent is None
-            or parent.section_id != target.section.section_id
-            or parent.status != CommentStatus.PUBLISHED
-        ):
-            raise Invalid(_("The comment you are replying to is not in this thread."))
-    anchor = make_anchor(session, target, quote) if quote and quote.exact.strip() else None
 
-    mode = moderation_mode(target.article.moderation_mode, site_mode)
+def _still_current(session: Session, prepared: _Prepared) -> bool:
+    """Inside the write transaction: the article still has the revision and the mode the
+    post was prepared with. An anchor must be made on the latest revision, for publishing
+    carries anchors forward from it only then; on PostgreSQL the row is kept (``FOR SHARE``)
+    until commit, so a publish waits for this post rather than passing it by."""
+    now = session.execute(
+        select(Article.current_revision_id, Article.moderation_mode)
+        .where(Article.id == prepared.article_id)
+        .with_for_update(read=True)
+    ).one_or_none()
+    return now is not None and tuple(now) == (prepared.revision_id, prepared.article_mode)
+
+
+def _parent(session: Session, parent_id: int | None, section_id: int) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = session.get(Comment, parent_id)
+    if (
+        parent is None
+        or parent.section_id != section_id
+        or parent.status != CommentStatus.PUBLISHED
+    ):
+        raise Invalid(_("The comment you are replying to is not in this thread."))
+    return parent
+
+
+def _store(
+    session: Session, prepared: _Prepared, site_mode: str, idempotency_key: str | None
+) -> PostResult:
+    """Inside the write transaction: check again what a moderator or a concurrent post can
+    have changed since ``_prepare`` (a ban, the parent's status, a twin of a double submit
+    stored first, the submitter's standing), then add the comment (not committed)."""
+    author = prepared.author
+    abuse.refuse_if_banned(session, author)
+    abuse.refuse_repeat(session, author, prepared.body)
+    parent = _parent(session, prepared.parent_id, prepared.section_id)
     held = abuse.hold_reason(
         session,
-        checked,
-        mode=mode,
-        body=body,
-        section_id=target.section.section_id,
-        watched=words.get(WordKind.WATCHED, []),
+        author,
+        mode=moderation_mode(prepared.article_mode, site_mode),
+        content_reason=prepared.content_hold,
+        section_id=prepared.section_id,
     )
-    secret = new_token("cmt_", 24) if submitter.user is None else None
+    anchor = None
+    if prepared.quoted is not None:
+        anchor = anchor_row(prepared.section_id, prepared.revision_id, prepared.quoted)
+    secret = new_token("cmt_", 24) if author.user is None else None
     now = utcnow()
     comment = Comment(
-        article_id=target.article.id,
-        section_id=target.section.section_id,
+        article_id=prepared.article_id,
+        section_id=prepared.section_id,
         parent_id=parent.id if parent else None,
         depth=parent.depth + 1 if parent else 0,
-        user_id=submitter.user.id if submitter.user else None,
-        author_name=name,
-        author_email=email,
-        body_source=body,
-        body_html=render_markdown(body),
+        user_id=author.user.id if author.user else None,
+        author_name=author.name,
+        author_email=author.email,
+        body_source=prepared.body,
+        body_html=prepared.body_html,
         anchor=anchor,
         status=CommentStatus.PENDING if held else CommentStatus.PUBLISHED,
         hold_reason=held,
-        network_hash=submitter.network_hash,
+        network_hash=author.network_hash,
         edit_secret_hash=token_hash(secret) if secret else None,
         idempotency_key=idempotency_key,
         created_at=now,
@@ -281,6 +339,11 @@ def edit_comment(
     of a published comment when the mode holds new comments. ``secret`` keys the ban hashes.
     """
     body = _clean_body(body)
+    # The new words are matched and rendered before the write lock is taken; they are
+    # refused below, in the order the checks have always had.
+    words = abuse.matching_words(session, body)
+    body_html = render_markdown(body)
+    content_hold = abuse.content_hold_reason(body, words.get(WordKind.WATCHED, []))
     begin_write(session)
     try:
         comment = _owned(session, comment_id, user, edit_secret)
@@ -297,7 +360,6 @@ def edit_comment(
             network_hash=comment.network_hash,
         )
         abuse.refuse_if_banned(session, author)
-        words = abuse.matching_words(session, body)
         abuse.refuse_blocked_words(words)
         session.add(
             CommentEdit(
@@ -308,10 +370,9 @@ def edit_comment(
             )
         )
         comment.body_source = body
-        comment.body_html = render_markdown(body)
+        comment.body_html = body_html
         comment.edited_at = now
-        watched = words.get(WordKind.WATCHED, [])
-        held = _edit_hold_reason(session, comment, author, watched, site_mode)
+        held = _edit_hold_reason(session, comment, author, content_hold, site_mode)
         if held and comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
             comment.status = CommentStatus.PENDING
             comment.hold_reason = held
@@ -323,14 +384,18 @@ def edit_comment(
 
 
 def _edit_hold_reason(
-    session: Session, comment: Comment, author: Submitter, watched: list[str], site_mode: str
+    session: Session,
+    comment: Comment,
+    author: Submitter,
+    content_hold: str | None,
+    site_mode: str,
 ) -> str | None:
-    """Why an edited comment must be reviewed (again), or None to leave its status be."""
+    """Why an edited comment must be reviewed (again), or None to leave its status be;
+    ``content_hold`` is ``abuse.content_hold_reason`` of the new words."""
     if abuse.is_staff(author.user):
         return None
-    reason = abuse.content_hold_reason(comment.body_source, watched)
-    if reason is not None:
-        return f"edited: {reason}"
+    if content_hold is not None:
+        return f"edited: {content_hold}"
     if comment.status == CommentStatus.PUBLISHED:
         mode = moderation_mode(comment_article_mode(session, comment), site_mode)
         if mode in ("pre", "first-time"):
