@@ -33,3 +33,10 @@ def hidden_fields(html: str, action: str = "") -> dict[str, str]:
         if form_action.endswith(action):
             return dict(fields)
     raise AssertionError(f"no form with action ending {action!r} in the page")
+
+
+def forms(html: str) -> list[tuple[str, dict[str, str]]]:
+    """Every form of ``html`` in page order: its action and its hidden inputs."""
+    parser = _FormParser()
+    parser.feed(html)
+    return [(action, dict(fields)) for action, fields in parser.forms]

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,11 +28,10 @@ from corrections.services.users import require_role
 from corrections.web.auth import me
 from corrections.web.filters import count
 from corrections.web.moderation_forms import ACTIONS, REASONS, AuthorForm, BulkForm, RejectForm
+from corrections.web.queue_parts import QueueParts
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 log = logging.getLogger(__name__)
-
-CORRECTION_PAGE = "moderate_corrections.show"  # deciding a correction; linked when installed
 
 
 @bp.before_request
@@ -55,13 +54,6 @@ def pending_label() -> str:
         return ""
 
 
-def correction_page(correction_id: int) -> str | None:
-    """The correction's moderation page, when that blueprint is installed."""
-    if CORRECTION_PAGE not in current_app.view_functions:
-        return None
-    return url_for(CORRECTION_PAGE, correction_id=correction_id)
-
-
 @bp.app_template_filter("queue_age")
 def queue_age(moment: datetime) -> str:
     """How long an item has waited, roughly: "5 minutes", "3 hours", "2 days" (the queue says
@@ -78,7 +70,7 @@ def queue_age(moment: datetime) -> str:
 
 @bp.app_context_processor
 def _moderation_helpers() -> dict[str, object]:
-    return {"moderation_pending": pending_label, "correction_page": correction_page}
+    return {"moderation_pending": pending_label}
 
 
 @dataclass(frozen=True)
@@ -136,6 +128,7 @@ def render_queue(
         tabs=moderation_queue.TAB_LABELS,
         reasons=REASONS,
         actions=ACTIONS,
+        parts=QueueParts(),
         error=error,
     )
     return page, status

@@ -13,6 +13,8 @@ from corrections.models import (
     Ban,
     Comment,
     CommentStatus,
+    Flag,
+    FlagReason,
     ModerationAction,
     OutboxMessage,
     Role,
@@ -23,7 +25,8 @@ from corrections.services import bans, comments, moderation, word_lists
 from corrections.services.abuse import Submitter
 from corrections.services.errors import Forbidden, Invalid
 from tests.conftest import csrf_token_in
-from tests.forms import hidden_fields
+from tests.forms import forms, hidden_fields
+from tests.web.test_reader import count_queries
 
 
 @pytest.fixture
@@ -338,7 +341,7 @@ def test_all_from_this_author_rejects_their_waiting_comments_only(
     assert "2 comments from this author rejected." in mod_client.get("/moderate").text
 
 
-def insert_pending(session, count_: int) -> None:
+def insert_pending(session, count_: int, status=CommentStatus.PENDING) -> list[int]:
     article_id = session.scalar(select(Article.id).where(Article.slug == "demo"))
     section_id = session.scalar(
         select(Section.id).where(Section.article_id == article_id, Section.key == "what-happened")
@@ -350,12 +353,13 @@ def insert_pending(session, count_: int) -> None:
             "author_name": f"Flood {n}",
             "body_source": "spam",
             "body_html": "<p>spam</p>",
-            "status": CommentStatus.PENDING,
+            "status": status,
         }
         for n in range(count_)
     ]
-    session.execute(insert(Comment), rows)
+    ids = list(session.scalars(insert(Comment).returning(Comment.id), rows))
     session.commit()
+    return ids
 
 
 def test_tab_counts_stop_at_a_thousand_and_pages_load_more_by_keyset(
@@ -408,6 +412,73 @@ def test_corrections_show_their_proposal_and_link_to_their_page(mod_client, make
     assert f"Correction #{correction.id} from Ann" in page
     assert "412 homes" in page and "415 homes" in page and "1 link" in page
     assert f'href="/moderate/corrections/{correction.id}" data-open' in page
+
+
+DECISIONS = ("approve", "reject", "spam", "delete")
+
+
+def test_every_form_of_the_queue_carries_the_sessions_csrf_token_and_posts_for_its_item(
+    app, session, mod_client, demo_article
+):
+    """The items' forms share one token and their URLs are made once a page: each must
+    still post to its own comment, with the token of the session (as the header's forms)."""
+    made = [held(app, session, f"n{n}", network=f"net-{n}") for n in range(3)]
+    flagged = held(app, session, "Out there", mode="post")
+    comments.flag_comment(session, flagged.id, reason="spam", note="", reporter_key="user:5")
+    pages = {}
+    for tab, ids, seen in (("comments", made, "pending"), ("flagged", [flagged], "published")):
+        query = f"tab={tab}&article={demo_article.id}"
+        page = pages[tab] = mod_client.get(f"/moderate?{query}").text
+        token = hidden_fields(page, "/signout")["csrf_token"]
+        assert hidden_fields(page, "/moderate/comments/bulk")["csrf_token"] == token
+        starts = [m.start() for m in re.finditer(r'<li class="mq-item" id="q-c-', page)]
+        ends = [*starts[1:], page.index("</ol>", starts[-1])]
+        assert len(starts) == len(ids)
+        for comment, start, end in zip(ids, starts, ends, strict=True):
+            item = page[start:end]
+            assert item.startswith(f'<li class="mq-item" id="q-c-{comment.id}"')
+            decide = [f"/moderate/comments/{comment.id}/{a}" for a in DECISIONS]
+            author = f"/moderate/comments/{comment.id}/author"
+            assert [action for action, _ in forms(item)] == [*decide, author]
+            for action, fields in forms(item):
+                assert fields["csrf_token"] == token and fields["back"] == query, action
+                assert fields.get("seen") == (seen if action in decide else None), action
+    # The token is the session's: a form posts with it.
+    last = f"/moderate/comments/{made[-1].id}/reject"
+    assert submit(mod_client, pages["comments"], last, reason="spam").status_code == 303
+    keep = f"/moderate/comments/{flagged.id}/approve"
+    assert submit(mod_client, pages["flagged"], keep).status_code == 303
+    assert status_of(session, made[-1].id) == CommentStatus.REJECTED
+
+
+def test_the_queue_sends_as_many_queries_for_50_items_as_for_10(
+    app, session, mod_client, demo_article, make_correction
+):
+    """Items' links, words and flags cost no query each: a full page asks what a short one does."""
+
+    def add(n: int) -> None:
+        insert_pending(session, n)
+        published = insert_pending(session, n, status=CommentStatus.PUBLISHED)
+        rows = [
+            {"comment_id": c, "reason": FlagReason.SPAM, "reporter_key": "k"} for c in published
+        ]
+        session.execute(insert(Flag), rows)
+        session.commit()
+        for _ in range(n):
+            make_correction()
+
+    items = {"comments": 'data-item="comment"', "flagged": 'data-item="comment"'}
+    items["corrections"] = 'data-item="correction"'
+
+    def queries(n: int) -> dict[str, int]:
+        for tab, item in items.items():  # a first look also reloads what the commit expired
+            assert mod_client.get(f"/moderate?tab={tab}").text.count(item) == n, tab
+        return {tab: count_queries(app, mod_client, f"/moderate?tab={tab}") for tab in items}
+
+    add(10)
+    few = queries(10)
+    add(40)
+    assert queries(50) == few
 
 
 # Bans -------------------------------------------------------------------------------------
