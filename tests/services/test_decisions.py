@@ -289,32 +289,19 @@ def test_eight_concurrent_accepts_of_the_same_correction_give_one_success(
 
 
 def test_accepting_with_the_text_replaced_reads_no_list_of_updates(
-    app, session, moderator, demo_text
+    session, moderator, demo_text, make_correction
 ):
     """However many updates an article has, replacing the quoted words reads the latest
     sections only (the accept at 10,000 updates stays as fast as at 0)."""
     from sqlalchemy import event
 
     from corrections.services import articles
-    from corrections.services.anchors import QuoteInput
-    from corrections.services.corrections import submit_correction
 
     text = demo_text + "".join(
         f"\nUpdate {n}, 16 October 2025: Figure {n} revised.\n" for n in range(1, 31)
     )
-    articles.import_article(session, text, slug="demo")
-    correction = submit_correction(
-        session,
-        slug="demo",
-        section_key="introduction",
-        quote=QuoteInput("412 homes"),
-        kind="correction",
-        proposed_text="415 homes",
-        explanation="",
-        links=["https://example.org/report"],
-        submitter=reporting(app, None),
-        idempotency_key=None,
-    ).correction
+    articles.import_article(session, text, slug="flood")
+    correction, _ = make_correction(slug="flood")
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -326,6 +313,6 @@ def test_accepting_with_the_text_replaced_reads_no_list_of_updates(
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert published.update.number == 31
-    assert "415 homes" in read_article(session, "demo").sections[0].text
+    assert "415 homes" in read_article(session, "flood").sections[0].text
     listing = [s for s in statements if "from updates" in s and "order by updates.number" in s]
     assert listing == [], listing
