@@ -12,52 +12,56 @@ import re
 from functools import cache
 from typing import Any
 
-from corrections.i18n import _l
+from corrections.i18n import _
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate later"
+    return text
+
 
 # The English of marshmallow 3/4 and webargs, written with named placeholders.
 MESSAGES = (
-    _l("Unknown field."),
-    _l("Missing data for required field."),
-    _l("Field may not be null."),
-    _l("Invalid value."),
-    _l("Invalid input type."),
-    _l("Invalid type."),
-    _l("Not a valid string."),
-    _l("Not a valid utf-8 string."),
-    _l("Not a valid integer."),
-    _l("Not a valid number."),
-    _l("Number too large."),
-    _l("Not a valid boolean."),
-    _l("Not a valid list."),
-    _l("Not a valid mapping type."),
-    _l("Not a valid email address."),
-    _l("Not a valid URL."),
-    _l("Not a valid date."),
-    _l("Not a valid datetime."),
-    _l("Length must be between %(min)s and %(max)s."),
-    _l("Length must be %(equal)s."),
-    _l("Longer than maximum length %(max)s."),
-    _l("Shorter than minimum length %(min)s."),
-    _l("Must be one of: %(choices)s."),
-    _l("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
-    _l("Must be greater than or equal to %(min)s."),
-    _l("Must be less than or equal to %(max)s."),
+    N_("Unknown field."),
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Invalid value."),
+    N_("Invalid input type."),
+    N_("Invalid type."),
+    N_("Not a valid string."),
+    N_("Not a valid utf-8 string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Number too large."),
+    N_("Not a valid boolean."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid email address."),
+    N_("Not a valid URL."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Length must be between %(min)s and %(max)s."),
+    N_("Length must be %(equal)s."),
+    N_("Longer than maximum length %(max)s."),
+    N_("Shorter than minimum length %(min)s."),
+    N_("Must be one of: %(choices)s."),
+    N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+    N_("Must be greater than or equal to %(min)s."),
+    N_("Must be less than or equal to %(max)s."),
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Any], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     found = []
-    for message in MESSAGES:
-        english = message._args[0]  # the msgid, whatever the request's language
+    for english in MESSAGES:
         parts = PLACEHOLDER.split(english)
         # Literal text at even positions, placeholder names at odd ones.
         regex = "".join(
             re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
             for index, part in enumerate(parts)
         )
-        found.append((re.compile(f"^{regex}$"), message))
+        found.append((re.compile(f"^{regex}$"), english))
     return tuple(found)
 
 
@@ -69,8 +73,8 @@ def translated(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [translated(item) for item in value]
     if isinstance(value, str):
-        for pattern, message in _patterns():
+        for pattern, english in _patterns():
             match = pattern.match(value)
             if match:
-                return str(message) % match.groupdict() if match.groupdict() else str(message)
+                return _(english, **match.groupdict())
     return value

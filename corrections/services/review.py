@@ -23,7 +23,6 @@ from corrections.models import (
 )
 from corrections.services.errors import NotFound
 from corrections.services.users import require_role
-from corrections.services.words import CORRECTION_STATUS_WORDS
 
 RELATED_LIMIT = 20
 
@@ -149,6 +148,3 @@ def reporter_history(session: Session, correction: Correction) -> list[Correctio
             .limit(RELATED_LIMIT)
         )
     )
-
-
-OUTCOME_WORDS = CORRECTION_STATUS_WORDS

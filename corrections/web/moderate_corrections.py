@@ -10,6 +10,7 @@ from corrections.extensions import db
 from corrections.i18n import _
 from corrections.services import decisions, moderation_updates, review
 from corrections.services.errors import Conflict, Invalid, ServiceError
+from corrections.services.words import CORRECTION_STATUS_WORDS
 from corrections.web.decision_forms import (
     AcceptForm,
     AddUpdateForm,
@@ -47,7 +48,7 @@ def render_review(correction_id: int, *, error: ServiceError | None = None, acti
         forms=forms,
         error=error,
         error_form=active[0] if active else None,
-        outcome=review.OUTCOME_WORDS,
+        outcome=CORRECTION_STATUS_WORDS,
     ), status
 
 

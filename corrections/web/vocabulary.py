@@ -33,8 +33,6 @@ STATUS_WORDS = {
     "changed": _l("changed"),
     "unchanged": _l("unchanged"),
 }
-# Why a correction was rejected, inside a sentence ("Rejected: no reliable source").
-REASON_WORDS = CORRECTION_REASON_WORDS
 # Why a reader flagged a comment ("Flagged as off topic").
 FLAG_WORDS = {
     "spam": _l("spam"),
@@ -76,7 +74,7 @@ def register(app: Flask) -> None:
         correction_kind_words=KIND_WORDS,
         revision_kind_words=REVISION_KIND_WORDS,
         status_words=STATUS_WORDS,
-        reason_words=REASON_WORDS,
+        reason_words=CORRECTION_REASON_WORDS,  # "Rejected: no reliable source"
         flag_words=FLAG_WORDS,
         target_words=TARGET_WORDS,
         target_plural_words=TARGET_PLURAL_WORDS,
